@@ -1,0 +1,3 @@
+"""Invoice parsing service."""
+
+__version__ = "0.1.0"

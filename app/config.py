@@ -1,0 +1,79 @@
+"""Every environment variable the service reads, in one pydantic-settings object."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+log = logging.getLogger(__name__)
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says which variable to set."""
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    app_env: Literal["development", "test", "production"] = "development"
+    port: int = Field(default=8000, ge=1, le=65535)
+    log_level: str = "INFO"
+
+    # Sessions
+    secret_key: SecretStr | None = None
+    session_max_age: int = Field(default=7200, ge=60)
+    secure_cookies: bool = False
+    cookie_domain: str | None = None
+    frontend_url: str | None = None
+    max_sessions: int = Field(default=10_000, ge=1)
+    max_session_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+    session_sweep_seconds: float = Field(default=30.0, gt=0)
+
+    # Backends
+    redis_url: str | None = None
+
+    # Parsing
+    max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    max_pages: int = Field(default=50, ge=1)
+    parse_timeout_seconds: float = Field(default=30.0, gt=0)
+    parse_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
+    parse_memory_mb: int = Field(default=1536, ge=256)
+
+    @field_validator("secret_key", "redis_url", "cookie_domain", "frontend_url", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @model_validator(mode="after")
+    def _require_secret_in_production(self) -> Settings:
+        if self.app_env == "production" and self.secret_key is None:
+            raise ValueError(
+                "SECRET_KEY must be set when APP_ENV=production "
+                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+            )
+        return self
+
+    def signing_key(self) -> str:
+        """The key sessions are signed with; a random one (with a warning) when none is set."""
+        if self.secret_key is None:
+            log.warning(
+                "SECRET_KEY is not set: using a random key, so sessions will not survive a restart "
+                "or be shared between instances"
+            )
+            self.secret_key = SecretStr(secrets.token_urlsafe(48))
+        return self.secret_key.get_secret_value()
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once; a bad value becomes a ConfigError naming it."""
+    try:
+        return Settings()
+    except ValueError as exc:
+        raise ConfigError(f"Invalid configuration: {exc}") from exc

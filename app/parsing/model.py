@@ -1,0 +1,53 @@
+"""The data the parsing core returns: plain pydantic models, Decimal amounts, date dates."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+InputFormat = Literal["pdf_text", "pdf_scanned", "facturx", "ocr_json", "ocr_text", "xml"]
+
+AMOUNT_FIELDS = ("subtotal", "tax_amount", "discount_amount", "shipping_amount", "total_amount")
+REQUIRED_FIELDS = ("vendor", "invoice_number", "invoice_date", "total_amount")
+
+
+class LineItem(BaseModel):
+    description: str | None = None
+    quantity: Decimal | None = None
+    unit_price: Decimal | None = None
+    amount: Decimal | None = None
+
+
+class ParseWarning(BaseModel):
+    code: str
+    message: str
+
+
+class ExtractedInvoice(BaseModel):
+    """Everything the core reads off one document; fields it could not settle are None."""
+
+    input_format: InputFormat
+    pages: int = 0
+    vendor: str | None = None
+    vendor_tax_id: str | None = None
+    vendor_address: str | None = None
+    buyer: str | None = None
+    buyer_tax_id: str | None = None
+    invoice_number: str | None = None
+    invoice_date: date | None = None
+    due_date: date | None = None
+    currency: str | None = None
+    subtotal: Decimal | None = None
+    tax_amount: Decimal | None = None
+    discount_amount: Decimal | None = None
+    shipping_amount: Decimal | None = None
+    total_amount: Decimal | None = None
+    line_items: list[LineItem] = Field(default_factory=list)
+    confidence: dict[str, float] = Field(default_factory=dict)
+    warnings: list[ParseWarning] = Field(default_factory=list)
+
+    def missing_required(self) -> list[str]:
+        return [name for name in REQUIRED_FIELDS if getattr(self, name) is None]
