@@ -1,0 +1,1 @@
+"""Service info, liveness and readiness, and Prometheus metrics."""

@@ -1,0 +1,19 @@
+"""Prometheus metrics of the service (exposed at /metrics)."""
+
+from prometheus_client import Counter, Histogram
+
+HTTP_REQUESTS = Counter(
+    "http_requests_total", "HTTP requests served, by route template and status.", ["method", "route", "status"]
+)
+HTTP_LATENCY = Histogram(
+    "http_request_duration_seconds", "HTTP request latency, by route template.", ["method", "route"]
+)
+PARSE_DURATION = Histogram(
+    "parse_duration_seconds",
+    "Time from handing a document to the parse pool to its answer, by outcome.",
+    ["outcome"],
+    buckets=(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60),
+)
+DOCUMENTS = Counter(
+    "documents_total", "Documents received, by outcome (parsed, needs_review or an error code).", ["outcome"]
+)

@@ -1,0 +1,54 @@
+from typing import Any
+
+from fastapi import APIRouter, Response
+from fastapi.responses import JSONResponse
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+
+import app
+from app.deps import AppSettings, Pool, Store
+
+router = APIRouter(tags=["health"])
+
+
+@router.get("/")
+async def service_info(settings: AppSettings) -> dict[str, Any]:
+    """Name, version and which optional features are switched on."""
+    return {
+        "name": "invoice-parsing-service",
+        "version": app.__version__,
+        "features": {"redis": settings.redis_url is not None, "s3": False, "imap": False, "ocr": False},
+        "docs": "/docs",
+    }
+
+
+@router.get("/health")
+async def health() -> dict[str, str]:
+    """Liveness: the process answers. Never waits on parsing or backends."""
+    return {"status": "ok"}
+
+
+@router.get("/health/ready", responses={503: {"description": "A part the service needs is down."}})
+async def ready(store: Store, pool: Pool) -> JSONResponse:
+    """Readiness: the session store answers and the parse pool is running; 503 names what is down."""
+    checks: dict[str, str] = {}
+    try:
+        await store.ping()
+        checks["session_store"] = "ok"
+    except Exception:  # any failure of the backend means "not ready", whatever its type
+        checks["session_store"] = "down"
+    checks["parse_pool"] = "ok" if pool.running else "down"
+    down = [name for name, state in checks.items() if state != "ok"]
+    if down:
+        body = {
+            "status": "unavailable",
+            "checks": checks,
+            "error": {"code": "not_ready", "message": f"Not ready: {', '.join(down)} down."},
+        }
+        return JSONResponse(body, status_code=503)
+    return JSONResponse({"status": "ok", "checks": checks})
+
+
+@router.get("/metrics", response_class=Response)
+async def prometheus_metrics() -> Response:
+    """Prometheus metrics in the text exposition format."""
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)

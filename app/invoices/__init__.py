@@ -1,0 +1,1 @@
+"""Invoices: parsing uploads into the session, reading, listing and deleting them."""

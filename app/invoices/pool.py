@@ -1,0 +1,107 @@
+"""The parse pool: worker processes that run the parsing core off the event loop.
+
+A plain ProcessPoolExecutor cannot stop one hung task, so this uses pebble, which kills a worker
+whose task passes its time limit and starts a fresh one. Each worker also runs under an address-
+space limit (RLIMIT_AS), so a decompression bomb fails inside its own process instead of taking
+the machine's memory.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import resource
+import time
+from collections.abc import Callable
+from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from app.errors import AppError
+from app.health import metrics
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+
+class ParseTimeout(AppError):
+    def __init__(self, seconds: float) -> None:
+        super().__init__(
+            422,
+            "parse_timeout",
+            f"Reading this document took longer than {seconds:g} s and was stopped. "
+            "It may be damaged or unusually complex; try exporting it again as a plain PDF.",
+        )
+
+
+class ParseResourcesExceeded(AppError):
+    def __init__(self, memory_mb: int) -> None:
+        super().__init__(
+            422,
+            "parse_resources_exceeded",
+            f"Reading this document needed more than the {memory_mb} MiB a document may use, and was "
+            "stopped. It may be damaged or built to exhaust the parser.",
+        )
+
+
+def _limit_worker_memory(memory_mb: int) -> None:
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    import app.parsing  # noqa: F401  (warm the import before the first document arrives)
+
+
+class ParsePool:
+    def __init__(self, *, workers: int, timeout_seconds: float, memory_mb: int) -> None:
+        self.workers = workers
+        self.timeout_seconds = timeout_seconds
+        self.memory_mb = memory_mb
+        self._pool: ProcessPool | None = None
+
+    def start(self) -> None:
+        # "spawn": never fork the server process, which runs threads and an event loop.
+        self._pool = ProcessPool(
+            max_workers=self.workers,
+            initializer=_limit_worker_memory,
+            initargs=(self.memory_mb,),
+            context=multiprocessing.get_context("spawn"),
+        )
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.stop()
+            self._pool.join(timeout=10)
+            self._pool = None
+
+    @property
+    def running(self) -> bool:
+        return self._pool is not None and self._pool.active
+
+    async def run(self, function: Callable[..., T], *args: object, **kwargs: object) -> T:
+        """Run ``function`` in a worker under the limits; raise a clear AppError when one is hit."""
+        if self._pool is None:
+            raise RuntimeError("the parse pool is not started")
+        started = time.perf_counter()
+        future = self._pool.schedule(function, args=args, kwargs=kwargs, timeout=self.timeout_seconds)
+        outcome = "ok"
+        try:
+            return await asyncio.wrap_future(future)
+        except FutureTimeout:
+            outcome = "timeout"
+            log.warning("parse stopped after time limit", extra={"limit_seconds": self.timeout_seconds})
+            raise ParseTimeout(self.timeout_seconds) from None
+        except (ProcessExpired, MemoryError):
+            outcome = "resources_exceeded"
+            log.warning("parse worker ran out of memory or died", extra={"limit_mb": self.memory_mb})
+            raise ParseResourcesExceeded(self.memory_mb) from None
+        except asyncio.CancelledError:
+            future.cancel()
+            outcome = "cancelled"
+            raise
+        except Exception:
+            outcome = "error"
+            raise
+        finally:
+            metrics.PARSE_DURATION.labels(outcome=outcome).observe(time.perf_counter() - started)

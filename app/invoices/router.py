@@ -1,0 +1,81 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response, status
+
+from app.deps import AppSettings, CurrentSession, Pool, Store
+from app.errors import AppError
+from app.invoices import service
+from app.invoices.schemas import BatchDeleteRequest, BatchDeleteResult, Invoice, InvoicePage
+from app.invoices.uploads import read_multipart
+
+router = APIRouter(prefix="/api/v2/invoices", tags=["invoices"])
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary", "description": "The invoice PDF."}},
+                }
+            }
+        },
+    }
+}
+
+
+@router.post("/parse", status_code=status.HTTP_201_CREATED, response_model=Invoice, openapi_extra=_UPLOAD_BODY)
+async def parse_invoice(request: Request, session: CurrentSession, settings: AppSettings, store: Store, pool: Pool) -> Invoice:
+    """Parse one invoice PDF (multipart part `file`) and keep it in the session.
+
+    Errors: 400 empty or missing file, 413 larger than MAX_UPLOAD_BYTES, 415 not a PDF,
+    422 encrypted, corrupt, too many pages, scanned without OCR, or too slow/heavy to parse."""
+    parts = await read_multipart(request, max_part_bytes=settings.max_upload_bytes, max_parts=2)
+    files = [part for part in parts if part.name == "file"]
+    unexpected = sorted({part.name for part in parts} - {"file"})
+    if unexpected:
+        raise AppError(400, "unexpected_part", f"Unexpected form part(s): {', '.join(unexpected)}. Send the PDF as 'file'.", field=unexpected[0])
+    if len(files) != 1:
+        raise AppError(400, "missing_file", "Send exactly one document in the multipart part named 'file'.", field="file")
+    upload = files[0]
+    return await service.parse_into_session(
+        pool=pool,
+        store=store,
+        session=session,
+        data=bytes(upload.data),
+        file_name=upload.filename,
+        source="upload",
+        max_pages=settings.max_pages,
+    )
+
+
+@router.get("", response_model=InvoicePage)
+async def list_invoices(
+    session: CurrentSession,
+    store: Store,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
+) -> InvoicePage:
+    """The session's invoices, oldest first, a page at a time."""
+    return await service.list_invoices(store=store, session=session, limit=limit, cursor=cursor)
+
+
+@router.get("/{invoice_id}", response_model=Invoice)
+async def get_invoice(invoice_id: str, session: CurrentSession, store: Store) -> Invoice:
+    """One invoice of the session (404 for ids of other sessions)."""
+    return await service.get_invoice(store=store, session=session, invoice_id=invoice_id)
+
+
+@router.delete("/{invoice_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+async def delete_invoice(invoice_id: str, session: CurrentSession, store: Store) -> Response:
+    """Delete one invoice and its original document from the session."""
+    await service.delete_invoice(store=store, session=session, invoice_id=invoice_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/batch-delete", response_model=BatchDeleteResult)
+async def batch_delete(body: BatchDeleteRequest, session: CurrentSession, store: Store) -> BatchDeleteResult:
+    """Delete several invoices at once; ids not in the session are listed in `not_found`."""
+    return await service.delete_invoices(store=store, session=session, ids=body.ids)

@@ -1,0 +1,50 @@
+"""The invoice object of the public API and the shapes of the invoice endpoints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.parsing.model import ExtractedInvoice
+
+Source = Literal["upload", "bulk", "email", "ocr"]
+Status = Literal["parsed", "needs_review", "approved", "failed"]
+TrackingStatus = Literal["draft", "sent", "viewed", "paid"]
+
+
+class Correction(BaseModel):
+    field: str
+    from_: object = Field(alias="from", serialization_alias="from")
+    to: object
+    at: datetime
+
+    model_config = {"populate_by_name": True}
+
+
+class Invoice(ExtractedInvoice):
+    """An invoice as the session holds it: what the parser read plus its review state."""
+
+    id: str
+    file_name: str | None = None
+    source: Source = "upload"
+    status: Status = "parsed"
+    corrections: list[Correction] = Field(default_factory=list)
+    tracking_status: TrackingStatus = "draft"
+    parsed_timestamp: datetime
+
+
+class InvoicePage(BaseModel):
+    items: list[Invoice]
+    next_cursor: str | None
+    total: int
+
+
+class BatchDeleteRequest(BaseModel):
+    ids: list[str] = Field(min_length=1, max_length=1000)
+
+
+class BatchDeleteResult(BaseModel):
+    deleted: list[str]
+    not_found: list[str]

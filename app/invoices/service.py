@@ -1,0 +1,99 @@
+"""Invoice rules: parse a document into the session, read, list and delete the session's invoices."""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from datetime import UTC, datetime
+
+from app.errors import AppError
+from app.health import metrics
+from app.invoices.pool import ParsePool
+from app.invoices.schemas import BatchDeleteResult, Invoice, InvoicePage, Source
+from app.parsing import DocumentError, ExtractedInvoice, parse_document
+from app.sessions.store import SessionStore
+from app.sessions.token import Session
+
+log = logging.getLogger(__name__)
+
+#: HTTP status for each document error the parsing core can raise (422 for all others).
+_DOCUMENT_ERROR_STATUS = {"empty_file": 400, "unsupported_media_type": 415}
+
+
+def _new_id() -> str:
+    return "inv_" + secrets.token_hex(8)
+
+
+def _review_status(extracted: ExtractedInvoice) -> str:
+    return "needs_review" if extracted.missing_required() else "parsed"
+
+
+async def parse_into_session(
+    *,
+    pool: ParsePool,
+    store: SessionStore,
+    session: Session,
+    data: bytes,
+    file_name: str | None,
+    source: Source,
+    max_pages: int,
+) -> Invoice:
+    """Parse one document in the pool and keep the result (and the original) in the session."""
+    try:
+        extracted = await pool.run(parse_document, data, max_pages=max_pages)
+    except DocumentError as exc:
+        metrics.DOCUMENTS.labels(outcome=exc.code).inc()
+        log.info("document refused", extra={"code": exc.code, "bytes": len(data)})
+        raise AppError(_DOCUMENT_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, field="file") from None
+    except AppError as exc:
+        metrics.DOCUMENTS.labels(outcome=exc.code).inc()
+        raise
+    invoice = Invoice(
+        **extracted.model_dump(),
+        id=_new_id(),
+        file_name=file_name,
+        source=source,
+        status=_review_status(extracted),
+        parsed_timestamp=datetime.now(UTC),
+    )
+    await store.save(session.id, invoice.id, invoice.model_dump_json(by_alias=True), data, ttl=session.seconds_left())
+    metrics.DOCUMENTS.labels(outcome=invoice.status).inc()
+    log.info("document parsed", extra={"status": invoice.status, "pages": invoice.pages, "bytes": len(data)})
+    return invoice
+
+
+def _not_found(invoice_id: str) -> AppError:
+    return AppError(404, "invoice_not_found", f"No invoice {invoice_id!r} in this session.", field="id")
+
+
+async def get_invoice(*, store: SessionStore, session: Session, invoice_id: str) -> Invoice:
+    record = await store.load(session.id, invoice_id)
+    if record is None:
+        raise _not_found(invoice_id)
+    return Invoice.model_validate_json(record)
+
+
+async def list_invoices(*, store: SessionStore, session: Session, limit: int, cursor: str | None) -> InvoicePage:
+    """The session's invoices, oldest first; the cursor is the id of the last invoice already seen,
+    so pages stay stable while new invoices are added."""
+    invoices = [Invoice.model_validate_json(record) for record in await store.load_all(session.id)]
+    start = 0
+    if cursor is not None:
+        positions = {invoice.id: index for index, invoice in enumerate(invoices)}
+        if cursor not in positions:
+            raise AppError(400, "invalid_cursor", "The cursor is unknown or its invoice was deleted; start again without it.", field="cursor")
+        start = positions[cursor] + 1
+    page = invoices[start : start + limit]
+    has_more = start + limit < len(invoices)
+    return InvoicePage(items=page, next_cursor=page[-1].id if has_more and page else None, total=len(invoices))
+
+
+async def delete_invoice(*, store: SessionStore, session: Session, invoice_id: str) -> None:
+    if not await store.delete(session.id, [invoice_id]):
+        raise _not_found(invoice_id)
+
+
+async def delete_invoices(*, store: SessionStore, session: Session, ids: list[str]) -> BatchDeleteResult:
+    unique = list(dict.fromkeys(ids))
+    deleted = await store.delete(session.id, unique)
+    return BatchDeleteResult(deleted=deleted, not_found=[i for i in unique if i not in set(deleted)])

@@ -1,0 +1,1 @@
+"""Anonymous sessions: signed tokens and the store that holds each session's invoices."""

@@ -1,0 +1,17 @@
+"""Entry point: `uvicorn main:app` or `python main.py` (port from PORT, default 8000)."""
+
+import uvicorn
+
+from app.config import get_settings
+from app.factory import create_app
+
+
+def serve() -> None:
+    uvicorn.run(create_app(), host="0.0.0.0", port=get_settings().port, access_log=False, log_config=None)
+
+
+if __name__ == "__main__":
+    serve()
+elif __name__ != "__mp_main__":
+    # Parse workers are spawned processes that re-import this file; only real imports build the app.
+    app = create_app()
