@@ -71,7 +71,7 @@ class ParsePool:
 
     def close(self) -> None:
         if self._pool is not None:
-            self._pool.stop()
+            self._pool.stop()  # type: ignore[no-untyped-call]
             self._pool.join(timeout=10)
             self._pool = None
 
@@ -97,7 +97,7 @@ class ParsePool:
             log.warning("parse worker ran out of memory or died", extra={"limit_mb": self.memory_mb})
             raise ParseResourcesExceeded(self.memory_mb) from None
         except asyncio.CancelledError:
-            future.cancel()
+            future.cancel()  # type: ignore[no-untyped-call]
             outcome = "cancelled"
             raise
         except Exception:

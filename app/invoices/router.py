@@ -27,7 +27,9 @@ _UPLOAD_BODY = {
 
 
 @router.post("/parse", status_code=status.HTTP_201_CREATED, response_model=Invoice, openapi_extra=_UPLOAD_BODY)
-async def parse_invoice(request: Request, session: CurrentSession, settings: AppSettings, store: Store, pool: Pool) -> Invoice:
+async def parse_invoice(
+    request: Request, session: CurrentSession, settings: AppSettings, store: Store, pool: Pool
+) -> Invoice:
     """Parse one invoice PDF (multipart part `file`) and keep it in the session.
 
     Errors: 400 empty or missing file, 413 larger than MAX_UPLOAD_BYTES, 415 not a PDF,
@@ -36,9 +38,16 @@ async def parse_invoice(request: Request, session: CurrentSession, settings: App
     files = [part for part in parts if part.name == "file"]
     unexpected = sorted({part.name for part in parts} - {"file"})
     if unexpected:
-        raise AppError(400, "unexpected_part", f"Unexpected form part(s): {', '.join(unexpected)}. Send the PDF as 'file'.", field=unexpected[0])
+        raise AppError(
+            400,
+            "unexpected_part",
+            f"Unexpected form part(s): {', '.join(unexpected)}. Send the PDF as 'file'.",
+            field=unexpected[0],
+        )
     if len(files) != 1:
-        raise AppError(400, "missing_file", "Send exactly one document in the multipart part named 'file'.", field="file")
+        raise AppError(
+            400, "missing_file", "Send exactly one document in the multipart part named 'file'.", field="file"
+        )
     upload = files[0]
     return await service.parse_into_session(
         pool=pool,

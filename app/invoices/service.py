@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from app.errors import AppError
 from app.health import metrics
 from app.invoices.pool import ParsePool
-from app.invoices.schemas import BatchDeleteResult, Invoice, InvoicePage, Source
+from app.invoices.schemas import BatchDeleteResult, Invoice, InvoicePage, Source, Status
 from app.parsing import DocumentError, ExtractedInvoice, parse_document
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
@@ -24,7 +24,7 @@ def _new_id() -> str:
     return "inv_" + secrets.token_hex(8)
 
 
-def _review_status(extracted: ExtractedInvoice) -> str:
+def _review_status(extracted: ExtractedInvoice) -> Status:
     return "needs_review" if extracted.missing_required() else "parsed"
 
 
@@ -81,7 +81,12 @@ async def list_invoices(*, store: SessionStore, session: Session, limit: int, cu
     if cursor is not None:
         positions = {invoice.id: index for index, invoice in enumerate(invoices)}
         if cursor not in positions:
-            raise AppError(400, "invalid_cursor", "The cursor is unknown or its invoice was deleted; start again without it.", field="cursor")
+            raise AppError(
+                400,
+                "invalid_cursor",
+                "The cursor is unknown or its invoice was deleted; start again without it.",
+                field="cursor",
+            )
         start = positions[cursor] + 1
     page = invoices[start : start + limit]
     has_more = start + limit < len(invoices)

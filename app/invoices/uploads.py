@@ -117,7 +117,9 @@ async def read_multipart(request: Request, *, max_part_bytes: int, max_parts: in
             parser.write(chunk)
         parser.finalize()
     except FormParserError:
-        raise AppError(400, "malformed_multipart", "The multipart body could not be read; check how it is encoded.") from None
+        raise AppError(
+            400, "malformed_multipart", "The multipart body could not be read; check how it is encoded."
+        ) from None
     except ClientDisconnect:
         raise AppError(400, "upload_incomplete", "The upload ended before the whole file arrived.") from None
     return collector.parts

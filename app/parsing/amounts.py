@@ -64,7 +64,7 @@ def _canonical_digits(number: str) -> str | None:
     decimals = len(number) - last_index - 1
     kinds = {ch for _, ch in separators}
     decimal_point: str | None = None
-    if last in ".," and (decimals != 3 or len(kinds) > 1 and last not in {ch for _, ch in separators[:-1]}):
+    if last in ".," and (decimals != 3 or (len(kinds) > 1 and last not in {ch for _, ch in separators[:-1]})):
         decimal_point = last
     if decimal_point is not None and sum(1 for _, ch in separators if ch == decimal_point) > 1:
         return None
@@ -80,7 +80,7 @@ def _canonical_digits(number: str) -> str | None:
 def _valid_grouping(groups: list[str]) -> bool:
     """Western (1,234,567) or Indian (12,34,567) digit grouping."""
     head, *rest = groups
-    if not 1 <= len(head) <= 3 or rest[-1] and len(rest[-1]) != 3:
+    if not 1 <= len(head) <= 3 or (rest[-1] and len(rest[-1]) != 3):
         return False
     middle = rest[:-1]
     return all(len(g) == 3 for g in middle) or all(len(g) == 2 for g in middle)
@@ -94,11 +94,11 @@ def find_amounts(line: str) -> list[Decimal]:
         value = parse_amount(token)
         if value is None:
             continue
-        if match.group("neg_open") in ("-", "−", "–") or (
-            match.group("neg_open") == "(" and match.group("neg_close") == ")"
+        if (
+            match.group("neg_open") in ("-", "−", "–")
+            or (match.group("neg_open") == "(" and match.group("neg_close") == ")")
+            or match.group("neg_close") == "-"
         ):
-            value = -value
-        elif match.group("neg_close") == "-":
             value = -value
         found.append(value)
     return found

@@ -10,11 +10,55 @@ import re
 from collections import Counter
 
 ISO_CODES = frozenset(
-    "AED AUD BGN BRL CAD CHF CNY CZK DKK EUR GBP HKD HUF IDR ILS INR ISK JPY KRW MXN MYR NOK NZD "
-    "PHP PLN RON RUB SAR SEK SGD THB TRY TWD USD ZAR".split()
+    [
+        "AED",
+        "AUD",
+        "BGN",
+        "BRL",
+        "CAD",
+        "CHF",
+        "CNY",
+        "CZK",
+        "DKK",
+        "EUR",
+        "GBP",
+        "HKD",
+        "HUF",
+        "IDR",
+        "ILS",
+        "INR",
+        "ISK",
+        "JPY",
+        "KRW",
+        "MXN",
+        "MYR",
+        "NOK",
+        "NZD",
+        "PHP",
+        "PLN",
+        "RON",
+        "RUB",
+        "SAR",
+        "SEK",
+        "SGD",
+        "THB",
+        "TRY",
+        "TWD",
+        "USD",
+        "ZAR",
+    ]
 )
 
-_UNAMBIGUOUS_SIGNS = {"€": "EUR", "£": "GBP", "₹": "INR", "zł": "PLN", "円": "JPY", "元": "CNY", "₩": "KRW", "Fr.": "CHF"}
+_UNAMBIGUOUS_SIGNS = {
+    "€": "EUR",
+    "£": "GBP",
+    "₹": "INR",
+    "zł": "PLN",
+    "円": "JPY",
+    "元": "CNY",
+    "₩": "KRW",
+    "Fr.": "CHF",
+}
 _NAMES = {
     r"\beuros?\b": "EUR",
     r"\bpounds? sterling\b": "GBP",

@@ -17,7 +17,7 @@ _MONTH_FIRST_CURRENCIES = {"USD"}
 def parse_document(data: bytes, *, max_pages: int = 50) -> ExtractedInvoice:
     """Parse an invoice document. Raises a DocumentError subclass when the file cannot be used."""
     if not data.strip():
-        raise EmptyDocument("The file is empty.")
+        raise EmptyDocument("The uploaded file is empty. Choose the invoice PDF and upload it again.")
     if not looks_like_pdf(data):
         raise UnsupportedDocument("The file is not a PDF. Upload the invoice as a PDF document.")
     text = read_text(data, max_pages=max_pages)

@@ -66,8 +66,17 @@ TOTAL_STRONG = _any(
     r"价税合计|ご請求金額|請求金額|合計金額|税込合計",
 )
 
-TOTAL_PLAIN = _any(r"^\s*total\b", r"\btotal\s*(?:\(?[A-Z]{3}\)?)?\s*[:$€£¥₹]", r"^\s*summe\b", r"^\s*totale\b",
-                   r"^\s*totaal\b", r"^\s*合計", r"^\s*gesamt\b", r"^\s*summa\b", r"^\s*razem\b")
+TOTAL_PLAIN = _any(
+    r"^\s*total\b",
+    r"\btotal\s*(?:\(?[A-Z]{3}\)?)?\s*[:$€£¥₹]",
+    r"^\s*summe\b",
+    r"^\s*totale\b",
+    r"^\s*totaal\b",
+    r"^\s*合計",
+    r"^\s*gesamt\b",
+    r"^\s*summa\b",
+    r"^\s*razem\b",
+)
 
 TOTAL_WEAK = _any(
     r"amount\s+due|balance\s+due|amount\s+payable|total\s+due|to\s+pay",

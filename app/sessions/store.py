@@ -40,9 +40,11 @@ class TooManySessions(AppError):
 class SessionStore(ABC):
     """Per-session invoice records (JSON text) and their original documents (bytes)."""
 
+    @abstractmethod
     async def start(self) -> None:
         """Begin background upkeep (expiry sweeps); called once at application start."""
 
+    @abstractmethod
     async def close(self) -> None:
         """Stop background upkeep and release connections."""
 
@@ -51,9 +53,7 @@ class SessionStore(ABC):
         """Raise if the store cannot serve requests."""
 
     @abstractmethod
-    async def save(
-        self, session_id: str, item_id: str, record: str, original: bytes | None, *, ttl: float
-    ) -> None:
+    async def save(self, session_id: str, item_id: str, record: str, original: bytes | None, *, ttl: float) -> None:
         """Add an item; the session (and its data) expires ``ttl`` seconds from now.
 
         Raises SessionFull or TooManySessions when a limit would be passed.
@@ -149,9 +149,7 @@ class MemoryStore(SessionStore):
             return None
         return data
 
-    async def save(
-        self, session_id: str, item_id: str, record: str, original: bytes | None, *, ttl: float
-    ) -> None:
+    async def save(self, session_id: str, item_id: str, record: str, original: bytes | None, *, ttl: float) -> None:
         data = self._live(session_id)
         if data is None:
             if len(self._sessions) >= self._max_sessions and self.sweep() == 0:

@@ -1,0 +1,80 @@
+"""Shared fixtures: the corpus, test settings, a running app and HTTP clients."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from app.config import Settings
+from app.factory import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = Path(os.environ.get("INVOICE_CORPUS", ROOT.parent / "shared" / "corpus"))
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def need(condition: bool, reason: str) -> None:
+    """Skip for a missing prerequisite locally; in CI a missing prerequisite is a failure."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"required in CI: {reason}")
+        pytest.skip(reason)
+
+
+def corpus_bytes(name: str) -> bytes:
+    path = CORPUS / "docs" / name
+    need(path.is_file(), f"corpus file {path} (set INVOICE_CORPUS to the corpus folder)")
+    return path.read_bytes()
+
+
+def settings_for_tests(**overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "app_env": "test",
+        "secret_key": "test-secret-key-not-for-production",
+        "parse_workers": 2,
+        "parse_timeout_seconds": 30,
+        "max_upload_bytes": 2 * 1024 * 1024,
+        "max_pages": 5,
+    }
+    values.update(overrides)
+    return Settings(**values)
+
+
+@pytest.fixture(scope="session")
+def running_app() -> Iterator[FastAPI]:
+    """One app with its parse pool started, shared by the tests that need no special limits."""
+    application = create_app(settings_for_tests())
+    with TestClient(application):
+        yield application
+
+
+@pytest.fixture
+def client(running_app: FastAPI) -> TestClient:
+    """A fresh client (no cookies) on the shared running app."""
+    return TestClient(running_app)
+
+
+@pytest.fixture
+def make_app() -> Iterator[Callable[..., TestClient]]:
+    """Start an app with its own settings; returns a client on it. Stopped after the test."""
+    opened: list[TestClient] = []
+
+    def start(**overrides: Any) -> TestClient:
+        test_client = TestClient(create_app(settings_for_tests(**overrides)))
+        test_client.__enter__()
+        opened.append(test_client)
+        return test_client
+
+    yield start
+    for test_client in opened:
+        test_client.__exit__(None, None, None)
+
+
+def upload(client: TestClient, data: bytes, name: str = "invoice.pdf", **kwargs: Any) -> Any:
+    return client.post("/api/v2/invoices/parse", files={"file": (name, data, "application/pdf")}, **kwargs)
