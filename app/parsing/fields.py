@@ -20,7 +20,7 @@ from app.parsing.dates import find_dates
 T = TypeVar("T")
 
 _ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.\-]*[A-Za-z0-9]|\d")
-_LABEL_GLUE = re.compile(r"^[\s:#.,|]*")
+_LABEL_GLUE = re.compile(r"^[\s:：#.,|]*")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,73 @@
+"""Service info, health, readiness, metrics and the OpenAPI description."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+
+from tests.conftest import corpus_bytes, upload
+
+
+def test_service_info(client: TestClient) -> None:
+    body = client.get("/").json()
+    assert body["name"] == "invoice-parsing-service"
+    assert body["version"]
+    assert body["features"] == {"redis": False, "s3": False, "imap": False, "ocr": False}
+
+
+def test_health_and_ready(client: TestClient) -> None:
+    assert client.get("/health").json() == {"status": "ok"}
+    ready = client.get("/health/ready")
+    assert ready.status_code == 200
+    assert ready.json()["checks"] == {"session_store": "ok", "parse_pool": "ok"}
+    assert "set-cookie" not in ready.headers  # no session outside /api
+
+
+def test_ready_names_what_is_down(make_app: object) -> None:
+    client = make_app()  # type: ignore[operator]
+    client.app.state.parse_pool.close()
+    response = client.get("/health/ready")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["checks"]["parse_pool"] == "down"
+    assert body["error"]["code"] == "not_ready"
+
+
+def test_metrics_count_requests_and_documents(client: TestClient) -> None:
+    client.get("/health")
+    upload(client, corpus_bytes("us-invoice-01.pdf"))
+    upload(client, b"not a pdf")
+    text = client.get("/metrics").text
+    assert 'http_requests_total{method="POST",route="/api/v2/invoices/parse",status="201"}' in text
+    assert 'http_requests_total{method="POST",route="/api/v2/invoices/parse",status="415"}' in text
+    assert 'http_request_duration_seconds_count{method="GET",route="/health"}' in text
+    assert 'documents_total{outcome="unsupported_media_type"}' in text
+    assert 'parse_duration_seconds_count{outcome="ok"}' in text
+
+
+def test_openapi_describes_every_endpoint(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    expected = {
+        ("get", "/"),
+        ("get", "/health"),
+        ("get", "/health/ready"),
+        ("get", "/metrics"),
+        ("post", "/api/auth/anonymous-session"),
+        ("post", "/api/auth/logout"),
+        ("post", "/api/v2/invoices/parse"),
+        ("get", "/api/v2/invoices"),
+        ("get", "/api/v2/invoices/{invoice_id}"),
+        ("delete", "/api/v2/invoices/{invoice_id}"),
+        ("post", "/api/v2/invoices/batch-delete"),
+    }
+    documented = {(method, path) for path, item in spec["paths"].items() for method in item}
+    assert expected <= documented
+    for path, method in ((p, m) for m, p in expected):
+        assert spec["paths"][path][method].get("description") or spec["paths"][path][method].get("summary")
+    assert "multipart/form-data" in spec["paths"]["/api/v2/invoices/parse"]["post"]["requestBody"]["content"]
+    assert client.get("/docs").status_code == 200
+
+
+def test_request_id_is_echoed_or_made(client: TestClient) -> None:
+    assert client.get("/health", headers={"x-request-id": "abc-123"}).headers["x-request-id"] == "abc-123"
+    made = client.get("/health", headers={"x-request-id": "bad id with spaces"}).headers["x-request-id"]
+    assert len(made) == 32 and " " not in made

@@ -1,0 +1,36 @@
+"""Accuracy floor on the corpus's text PDFs, so extraction quality cannot silently drop."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import CORPUS, need
+
+#: Fields the extraction reads today and the share of text PDFs it must get right.
+FLOORS = {"invoice_number": 0.80, "invoice_date": 0.85, "currency": 0.98, "total_amount": 0.85}
+
+
+@pytest.fixture(scope="module")
+def scored() -> list[object]:
+    need((CORPUS / "manifest.json").is_file(), f"corpus at {CORPUS}")
+    from bench.corpus import entries, score
+
+    return [score(entry) for entry in entries("pdf_text")]
+
+
+@pytest.mark.parametrize("field", sorted(FLOORS))
+def test_field_accuracy_floor(scored: list[object], field: str) -> None:
+    results = [s.fields[field] for s in scored]  # type: ignore[attr-defined]
+    assert sum(results) / len(results) >= FLOORS[field]
+
+
+def test_confident_answers_are_right(scored: list[object]) -> None:
+    """A field reported with confidence >= 0.9 is right at least 95% of the time."""
+    confident = [
+        s.fields[field]  # type: ignore[attr-defined]
+        for s in scored
+        for field, value in s.predicted.get("confidence", {}).items()  # type: ignore[attr-defined]
+        if value >= 0.9 and field in FLOORS
+    ]
+    assert len(confident) > 50
+    assert sum(confident) / len(confident) >= 0.95
