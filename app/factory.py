@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +23,8 @@ from app.sessions.middleware import CookiePolicy, SessionMiddleware
 from app.sessions.router import router as sessions_router
 from app.sessions.store import MemoryStore, SessionStore
 from app.sessions.token import TokenSigner
+
+log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
@@ -67,6 +70,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.signer = signer
     application.state.cookies = cookies
     application.state.parse_pool = pool
+    # Optional parts and whether this instance runs them; each later capability switches its own on.
+    application.state.features = {"redis": False, "s3": False, "imap": False, "ocr": False}
+    if settings.redis_url:
+        log.warning("REDIS_URL is set, but this version keeps sessions in memory; it is not used yet")
 
     install_error_handlers(application)
     application.add_middleware(SessionMiddleware, signer=signer, store=store, cookies=cookies)

@@ -1,23 +1,24 @@
 from typing import Any
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 import app
-from app.deps import AppSettings, Pool, Store
+from app.deps import Pool, Store
 
 router = APIRouter(tags=["health"])
 
 
 @router.get("/")
-async def service_info(settings: AppSettings) -> dict[str, Any]:
+async def service_info(request: Request) -> dict[str, Any]:
     """Name, version and which optional features are switched on."""
     return {
         "name": "invoice-parsing-service",
         "version": app.__version__,
-        "features": {"redis": settings.redis_url is not None, "s3": False, "imap": False, "ocr": False},
+        "features": request.app.state.features,
         "docs": "/docs",
+        "web": "/static/",
     }
 
 

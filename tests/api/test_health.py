@@ -71,3 +71,10 @@ def test_request_id_is_echoed_or_made(client: TestClient) -> None:
     assert client.get("/health", headers={"x-request-id": "abc-123"}).headers["x-request-id"] == "abc-123"
     made = client.get("/health", headers={"x-request-id": "bad id with spaces"}).headers["x-request-id"]
     assert len(made) == 32 and " " not in made
+
+
+def test_web_page_is_served(client: TestClient) -> None:
+    page = client.get("/static/")
+    assert page.status_code == 200
+    assert "<title>Invoices</title>" in page.text
+    assert client.get("/static/app.js").status_code == 200

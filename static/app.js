@@ -1,0 +1,65 @@
+"use strict";
+// A plain page over the public API: upload PDFs, list the session's invoices, delete one.
+const api = (path, options = {}) => fetch(path, { credentials: "same-origin", ...options });
+const statusLine = document.getElementById("status");
+const rows = document.querySelector("#invoices tbody");
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text ?? "—";
+  if (className) td.className = className;
+  return td;
+}
+
+async function refresh() {
+  const response = await api("/api/v2/invoices?limit=500");
+  const page = await response.json();
+  rows.replaceChildren(...page.items.map((invoice) => {
+    const tr = document.createElement("tr");
+    tr.append(
+      cell(invoice.file_name), cell(invoice.vendor), cell(invoice.invoice_number),
+      cell(invoice.invoice_date), cell(invoice.total_amount, "num"), cell(invoice.currency),
+      cell(invoice.status.replace("_", " "), invoice.status),
+    );
+    const remove = document.createElement("button");
+    remove.textContent = "Delete";
+    remove.addEventListener("click", async () => {
+      await api(`/api/v2/invoices/${invoice.id}`, { method: "DELETE" });
+      refresh();
+    });
+    const actions = document.createElement("td");
+    actions.append(remove);
+    tr.append(actions);
+    return tr;
+  }));
+}
+
+async function uploadAll(files) {
+  let done = 0;
+  for (const file of files) {
+    statusLine.className = "";
+    statusLine.textContent = `Reading ${file.name} (${done + 1} of ${files.length})…`;
+    const form = new FormData();
+    form.append("file", file);
+    const response = await api("/api/v2/invoices/parse", { method: "POST", body: form });
+    if (!response.ok) {
+      const { error } = await response.json();
+      statusLine.className = "error";
+      statusLine.textContent = `${file.name}: ${error.message}`;
+    }
+    done += 1;
+    await refresh();
+  }
+  if (statusLine.className !== "error") statusLine.textContent = `${done} file(s) read.`;
+}
+
+const drop = document.getElementById("drop");
+document.getElementById("files").addEventListener("change", (event) => uploadAll([...event.target.files]));
+drop.addEventListener("dragover", (event) => { event.preventDefault(); drop.classList.add("over"); });
+drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+drop.addEventListener("drop", (event) => {
+  event.preventDefault();
+  drop.classList.remove("over");
+  uploadAll([...event.dataTransfer.files]);
+});
+refresh();
