@@ -38,33 +38,36 @@ def _ms(seconds: list[float]) -> str:
 def main(rounds: int = 3) -> None:
     one_page = [e for e in entries("pdf_text") if "multi_page" not in e["tags"]]
     documents = [(CORPUS / e["file"]).read_bytes() for e in one_page]
-    with tempfile.TemporaryDirectory() as tmp, live_server(Path(tmp), PARSE_MEMORY_MB="16384") as server:
-        with httpx2.Client(base_url=server.url, timeout=60) as client:
-            for document in documents[:4]:  # warm the workers
-                client.post("/api/v2/invoices/parse", files={"file": ("w.pdf", document)})
-            parse = [
-                _timed(lambda d=d: client.post("/api/v2/invoices/parse", files={"file": ("i.pdf", d)}))
-                for _ in range(rounds)
-                for d in documents
-            ]
-            idle = [_timed(lambda: client.get("/health")) for _ in range(200)]
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        live_server(Path(tmp), PARSE_MEMORY_MB="16384") as server,
+        httpx2.Client(base_url=server.url, timeout=60) as client,
+    ):
+        for document in documents[:4]:  # warm the workers
+            client.post("/api/v2/invoices/parse", files={"file": ("w.pdf", document)})
+        parse = [
+            _timed(lambda d=d: client.post("/api/v2/invoices/parse", files={"file": ("i.pdf", d)}))
+            for _ in range(rounds)
+            for d in documents
+        ]
+        idle = [_timed(lambda: client.get("/health")) for _ in range(200)]
 
-            busy: list[float] = []
-            slow = [
-                threading.Thread(
-                    target=lambda: httpx2.post(
-                        f"{server.url}/api/v2/invoices/parse", files={"file": ("b.pdf", text_bomb_pdf())}, timeout=120
-                    )
+        busy: list[float] = []
+        slow = [
+            threading.Thread(
+                target=lambda: httpx2.post(
+                    f"{server.url}/api/v2/invoices/parse", files={"file": ("b.pdf", text_bomb_pdf())}, timeout=120
                 )
-                for _ in range(2)
-            ]
-            for thread in slow:
-                thread.start()
-            time.sleep(0.5)
-            while any(t.is_alive() for t in slow) and len(busy) < 200:
-                busy.append(_timed(lambda: client.get("/health")))
-            for thread in slow:
-                thread.join()
+            )
+            for _ in range(2)
+        ]
+        for thread in slow:
+            thread.start()
+        time.sleep(0.5)
+        while any(t.is_alive() for t in slow) and len(busy) < 200:
+            busy.append(_timed(lambda: client.get("/health")))
+        for thread in slow:
+            thread.join()
 
     print(f"POST /api/v2/invoices/parse, one-page corpus PDFs ({len(documents)} files x {rounds}):")
     print(f"  {_ms(parse)}")
