@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
@@ -13,39 +14,24 @@ from app.sessions.store import SessionStore
 from app.sessions.token import Session, TokenSigner
 
 
-def _settings(request: Request) -> Settings:
-    settings: Settings = request.app.state.settings
-    return settings
+def _app_state(name: str) -> Callable[[Request], Any]:
+    """A dependency returning one of the objects create_app() put on app.state."""
 
+    def dependency(request: Request) -> Any:
+        return getattr(request.app.state, name)
 
-def _store(request: Request) -> SessionStore:
-    store: SessionStore = request.app.state.store
-    return store
-
-
-def _signer(request: Request) -> TokenSigner:
-    signer: TokenSigner = request.app.state.signer
-    return signer
-
-
-def _cookies(request: Request) -> CookiePolicy:
-    cookies: CookiePolicy = request.app.state.cookies
-    return cookies
-
-
-def _pool(request: Request) -> ParsePool:
-    pool: ParsePool = request.app.state.parse_pool
-    return pool
+    return dependency
 
 
 def _session(request: Request) -> Session:
+    """The caller's session, resolved by SessionMiddleware for every /api request."""
     session: Session = request.state.session
     return session
 
 
-AppSettings = Annotated[Settings, Depends(_settings)]
-Store = Annotated[SessionStore, Depends(_store)]
-Signer = Annotated[TokenSigner, Depends(_signer)]
-CookieSettings = Annotated[CookiePolicy, Depends(_cookies)]
-Pool = Annotated[ParsePool, Depends(_pool)]
+AppSettings = Annotated[Settings, Depends(_app_state("settings"))]
+Store = Annotated[SessionStore, Depends(_app_state("store"))]
+Signer = Annotated[TokenSigner, Depends(_app_state("signer"))]
+CookieSettings = Annotated[CookiePolicy, Depends(_app_state("cookies"))]
+Pool = Annotated[ParsePool, Depends(_app_state("parse_pool"))]
 CurrentSession = Annotated[Session, Depends(_session)]
