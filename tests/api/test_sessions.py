@@ -119,3 +119,15 @@ def test_session_count_cap_is_429(make_app: Callable[..., TestClient]) -> None:
     assert response.status_code == 429
     assert response.json()["error"]["code"] == "too_many_sessions"
     assert int(response.headers["retry-after"]) >= 1
+
+
+def test_cors_allows_the_configured_frontend_with_credentials(make_app: Callable[..., TestClient]) -> None:
+    client = make_app(frontend_url="https://ui.example")
+    preflight = client.options(
+        "/api/v2/invoices",
+        headers={"Origin": "https://ui.example", "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.headers["access-control-allow-origin"] == "https://ui.example"
+    assert preflight.headers["access-control-allow-credentials"] == "true"
+    other = client.get("/api/v2/invoices", headers={"Origin": "https://evil.example"})
+    assert "access-control-allow-origin" not in other.headers
