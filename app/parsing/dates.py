@@ -45,6 +45,8 @@ _PATTERNS = (
     ),
     # 15 March 2024, 15. März 2024, 15 de marzo de 2024, 1er mars 2024
     re.compile(_DAY + r"(?:er|st|nd|rd|th|º)?\.?\s+(?:de\s+)?" + _MONTH_NAME + r",?\s+(?:de\s+)?" + _YEAR, re.I),
+    # 16-Jul-24, 16-Jul-2024
+    re.compile(r"(?<!\d)" + _DAY + r"-(?P<month_name>[^\W\d_]{3,9})-(?P<year>(?:19|20)?\d\d)(?!\d)"),
     # March 15, 2024
     re.compile(_MONTH_NAME + r"\s+" + _DAY + r"(?:st|nd|rd|th)?,?\s+" + _YEAR, re.I),
 )

@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
+from app.parsing import labels
 from app.parsing.amounts import to_money
 from app.parsing.currency import detect_currency
 from app.parsing.dates import numeric_order_hint
 from app.parsing.errors import EmptyDocument, UnsupportedDocument
-from app.parsing.fields import find_invoice_date, find_invoice_number, find_total
+from app.parsing.fields import find_due_date, find_invoice_date, find_invoice_number
+from app.parsing.layout import Line
 from app.parsing.model import ExtractedInvoice, ParseWarning
 from app.parsing.pdf import looks_like_pdf, read_text
+from app.parsing.totals import summarise
 
 #: Country cues that make ambiguous numeric dates (03/04/2024) month-first.
 _MONTH_FIRST_CURRENCIES = {"USD"}
+#: Currencies printed without minor units.
+_WHOLE_UNIT_CURRENCIES = {"JPY", "KRW", "ISK"}
 
 
 def parse_document(data: bytes, *, max_pages: int = 50) -> ExtractedInvoice:
@@ -21,31 +28,65 @@ def parse_document(data: bytes, *, max_pages: int = 50) -> ExtractedInvoice:
     if not looks_like_pdf(data):
         raise UnsupportedDocument("The file is not a PDF. Upload the invoice as a PDF document.")
     text = read_text(data, max_pages=max_pages)
-    lines = text.lines
-    full_text = "\n".join(lines)
-
     invoice = ExtractedInvoice(input_format="pdf_text", pages=text.page_count)
+    extract_fields(invoice, text.lines)
+    return invoice
+
+
+def _set(invoice: ExtractedInvoice, name: str, value: object, confidence: float) -> None:
+    setattr(invoice, name, value)
+    invoice.confidence[name] = confidence
+
+
+def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
+    """Fill ``invoice`` from the document's visual lines, then check it."""
+    full_text = "\n".join(line.text for line in lines)
     currency, currency_confidence = detect_currency(full_text)
     if currency:
-        invoice.currency = currency
-        invoice.confidence["currency"] = currency_confidence
+        _set(invoice, "currency", currency, currency_confidence)
 
     day_first = numeric_order_hint(full_text)
     if day_first is None and currency is not None:
         day_first = currency not in _MONTH_FIRST_CURRENCIES
 
     if number := find_invoice_number(lines):
-        invoice.invoice_number = number.value
-        invoice.confidence["invoice_number"] = number.confidence
+        _set(invoice, "invoice_number", number.value, number.confidence)
     if issued := find_invoice_date(lines, day_first=day_first):
-        invoice.invoice_date = issued.value
-        invoice.confidence["invoice_date"] = issued.confidence
-    if total := find_total(lines):
-        invoice.total_amount = to_money(total.value)
-        invoice.confidence["total_amount"] = total.confidence
+        _set(invoice, "invoice_date", issued.value, issued.confidence)
+    if (due := find_due_date(lines, day_first=day_first)) and (issued is None or due.value >= issued.value):
+        _set(invoice, "due_date", due.value, due.confidence)
 
+    summary = summarise(lines, whole_units=currency in _WHOLE_UNIT_CURRENCIES)
+    if summary.total is not None and summary.total > 0 and labels.CREDIT_NOTE_TITLE.search(full_text):
+        summary.negate()
+    for name, value in (
+        ("subtotal", summary.subtotal),
+        ("tax_amount", summary.tax),
+        ("discount_amount", summary.discount),
+        ("shipping_amount", summary.shipping),
+        ("total_amount", summary.total),
+    ):
+        if value is not None:
+            _set(invoice, name, to_money(value), summary.confidence[name])
+    if summary.total is not None and not summary.consistent:
+        invoice.warnings.append(
+            ParseWarning(
+                code="totals_mismatch",
+                message="The printed subtotal, discount, shipping and tax do not add up to the total.",
+            )
+        )
+    _check_line_items(invoice)
     for name in invoice.missing_required():
         invoice.warnings.append(
             ParseWarning(code="field_not_found", message=f"{name} was not found; please check the document.")
         )
-    return invoice
+
+
+def _check_line_items(invoice: ExtractedInvoice) -> None:
+    amounts = [item.amount for item in invoice.line_items if item.amount is not None]
+    if not amounts or invoice.subtotal is None:
+        return
+    if sum(amounts, Decimal(0)) != invoice.subtotal:
+        invoice.warnings.append(
+            ParseWarning(code="line_items_mismatch", message="The line items do not add up to the subtotal.")
+        )

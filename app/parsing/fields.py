@@ -1,7 +1,8 @@
-"""Field finders: read one field off the document's text lines, with a confidence.
+"""Field finders for the document's identity: number, issue date and due date.
 
-Each finder collects labelled candidates, ranks them by how specific the label is, and answers
-None rather than guess when nothing labelled is found or candidates disagree without a winner.
+Each finder collects labelled candidates, ranks them by how specific the label is and how close
+the value sits, and answers None rather than guess when nothing is labelled or the best
+candidates disagree.
 """
 
 from __future__ import annotations
@@ -10,17 +11,16 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 from typing import Generic, TypeVar
 
 from app.parsing import labels
-from app.parsing.amounts import find_amounts
 from app.parsing.dates import find_dates
+from app.parsing.geometry import cell_above, labelled_values
+from app.parsing.layout import Line
 
 T = TypeVar("T")
 
 _ID_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9/_.\-]*[A-Za-z0-9]|\d")
-_LABEL_GLUE = re.compile(r"^[\s:：#.,|]*")
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class Found(Generic[T]):
     confidence: float
 
 
-def _choose(candidates: list[tuple[int, T]], confidence_by_rank: dict[int, float]) -> Found[T] | None:
+def choose(candidates: list[tuple[int, T]], confidence_by_rank: dict[int, float]) -> Found[T] | None:
     """The most frequent value of the best rank; confidence drops when that rank disagrees."""
     if not candidates:
         return None
@@ -44,82 +44,103 @@ def _choose(candidates: list[tuple[int, T]], confidence_by_rank: dict[int, float
     return Found(value, round(confidence, 2))
 
 
-def _following_value_text(lines: list[str], index: int, end: int) -> str:
-    """The text after a label: the rest of its line, or the next line when the label ends its line."""
-    rest = _LABEL_GLUE.sub("", lines[index][end:])
-    if rest:
-        return rest
-    return lines[index + 1] if index + 1 < len(lines) else ""
+def _document_id(text: str) -> str | None:
+    token = _ID_TOKEN.match(text)
+    if token is None:
+        return None
+    value = token.group()
+    if not any(ch.isdigit() for ch in value) or find_dates(value, day_first=True):
+        return None
+    return value
 
 
-def find_invoice_number(lines: list[str]) -> Found[str] | None:
+def find_invoice_number(lines: list[Line]) -> Found[str] | None:
+    credit_note = any(labels.CREDIT_NOTE_NUMBER.search(line.text) for line in lines)
     candidates: list[tuple[int, str]] = []
+    for pattern, rank in ((labels.CREDIT_NOTE_NUMBER, 2), (labels.INVOICE_NUMBER, 1 if credit_note else 2)):
+        seen_lines: set[int] = set()
+        for found in labelled_values(lines, pattern):
+            if found.line in seen_lines and found.distance > 0:
+                continue
+            if labels.REFERENCE_TO_OTHER.search(lines[found.line].text):
+                continue
+            if (value := _document_id(found.text)) is not None:
+                candidates.append((rank * 3 - found.distance, value))
+                seen_lines.add(found.line)
+    return choose(candidates, {6: 0.95, 5: 0.92, 4: 0.85, 3: 0.8, 2: 0.7, 1: 0.6})
+
+
+def _date_label_rank(label: str, kind: re.Pattern[str]) -> int:
+    """3 = the wanted kind of date, 2 = a generic 'Date' label, 1 = unlabelled, 0 = another kind."""
+    if kind.search(label):
+        return 3
+    if kind is labels.INVOICE_DATE and labels.OTHER_DATE.search(label):
+        return 0
+    if kind is labels.DUE_DATE and (labels.INVOICE_DATE.search(label) or labels.OTHER_DATE.search(label)):
+        return 0
+    if labels.GENERIC_DATE.search(label):
+        return 2 if kind is labels.INVOICE_DATE else 0
+    return 1 if not label.strip(" :.-") else 0
+
+
+def _names_a_date(text: str) -> bool:
+    return any(p.search(text) for p in (labels.INVOICE_DATE, labels.DUE_DATE, labels.OTHER_DATE, labels.GENERIC_DATE))
+
+
+def _left_of(line: Line, position: int) -> str:
+    return line.cells[position - 1].text if position > 0 else ""
+
+
+def _dated_labels(lines: list[Line], day_first: bool | None) -> list[tuple[str, str, date]]:
+    """Every date on the page with the label text that goes with it: the text before it in its
+    cell, else the cell to its left or the one above it, whichever names a date. Each comes with
+    the text left of its label, which may say whose date it is ("Buyer's Order No. | Dated")."""
+    found: list[tuple[str, str, date]] = []
     for index, line in enumerate(lines):
-        for match in labels.INVOICE_NUMBER.finditer(line):
-            text = _following_value_text(lines, index, match.end())
-            token = _ID_TOKEN.match(text)
-            if token is None or not any(ch.isdigit() for ch in token.group()):
-                continue
-            value = token.group()
-            if find_dates(value, day_first=True):
-                continue
-            candidates.append((1, value))
-    return _choose(candidates, {1: 0.9})
+        for position, cell in enumerate(line.cells):
+            text = cell.text
+            start = 0
+            for offset, value in find_dates(text, day_first=day_first):
+                label, context = text[start:offset], _left_of(line, position)
+                start = offset + 1
+                if not label.strip(" :.-"):
+                    neighbours = [(_left_of(line, position), _left_of(line, position - 1))]
+                    if (above := cell_above(lines, index, cell)) is not None:
+                        above_line = lines[above[0]]
+                        above_position = above_line.cells.index(above[1])
+                        neighbours.append((above[1].text, _left_of(above_line, above_position)))
+                    for neighbour, neighbour_context in neighbours:
+                        if _names_a_date(neighbour) and not find_dates(neighbour, day_first=day_first):
+                            label, context = neighbour, neighbour_context
+                            break
+                found.append((label, context, value))
+    return found
 
 
-def _date_rank(prefix: str, previous_line: str) -> int:
-    """3 = invoice-date label, 2 = generic date label, 1 = unlabelled, 0 = another kind of date."""
-    for text in (prefix, previous_line):
-        if labels.INVOICE_DATE.search(text):
-            return 3
-        if labels.OTHER_DATE.search(text):
-            return 0
-        if labels.GENERIC_DATE.search(text):
-            return 2
-        if text is prefix and prefix.strip(" :.-"):
-            return 1
-    return 1
-
-
-def find_invoice_date(lines: list[str], *, day_first: bool | None) -> Found[date] | None:
+def find_dated(
+    lines: list[Line], kind: re.Pattern[str], *, day_first: bool | None, allow_unlabelled: bool
+) -> Found[date] | None:
+    # In a credit note, "invoice date" is the date of the invoice being credited.
+    credit_note = kind is labels.INVOICE_DATE and any(labels.CREDIT_NOTE_TITLE.search(line.text) for line in lines)
     candidates: list[tuple[int, date]] = []
-    for index, line in enumerate(lines):
-        start = 0
-        for offset, value in find_dates(line, day_first=day_first):
-            prefix = line[start:offset]
-            previous = lines[index - 1] if index and not find_dates(lines[index - 1]) else ""
-            rank = _date_rank(prefix, previous if not prefix.strip() else "")
-            if rank:
-                candidates.append((rank, value))
-            start = offset + 1
+    for label, context, value in _dated_labels(lines, day_first):
+        rank = _date_label_rank(label, kind)
+        if rank == 3 and credit_note and not labels.CREDIT_NOTE_TITLE.search(label):
+            rank = 0
+        if rank == 2 and labels.REFERENCE_TO_OTHER.search(context):
+            rank = 0
+        if rank == 1 and not allow_unlabelled:
+            continue
+        if rank:
+            candidates.append((rank, value))
     if candidates and max(rank for rank, _ in candidates) == 1 and len({v for _, v in candidates}) > 1:
         return None
-    return _choose(candidates, {3: 0.95, 2: 0.85, 1: 0.6})
+    return choose(candidates, {3: 0.95, 2: 0.85, 1: 0.6})
 
 
-def _total_rank(line: str) -> int:
-    if labels.NET_MARKER.search(line):
-        return 0
-    if labels.TOTAL_STRONG.search(line):
-        return 3
-    if labels.TAX_OR_PAYMENT_MARKER.search(line):
-        return 0
-    if labels.TOTAL_PLAIN.search(line):
-        return 2
-    if labels.TOTAL_WEAK.search(line):
-        return 1
-    return 0
+def find_invoice_date(lines: list[Line], *, day_first: bool | None) -> Found[date] | None:
+    return find_dated(lines, labels.INVOICE_DATE, day_first=day_first, allow_unlabelled=True)
 
 
-def find_total(lines: list[str]) -> Found[Decimal] | None:
-    candidates: list[tuple[int, Decimal]] = []
-    for index, line in enumerate(lines):
-        rank = _total_rank(line)
-        if not rank:
-            continue
-        amounts = find_amounts(line)
-        if not amounts and index + 1 < len(lines):
-            amounts = find_amounts(lines[index + 1])[:1]
-        if amounts:
-            candidates.append((rank, amounts[-1]))
-    return _choose(candidates, {3: 0.95, 2: 0.85, 1: 0.7})
+def find_due_date(lines: list[Line], *, day_first: bool | None) -> Found[date] | None:
+    return find_dated(lines, labels.DUE_DATE, day_first=day_first, allow_unlabelled=False)

@@ -32,8 +32,29 @@ INVOICE_NUMBER = _any(
     r"請求書?番号|請求No\.?|伝票番号|領収書?番号|レシート番号",
 )
 
+CREDIT_NOTE_NUMBER = _any(
+    r"credit\s*note\s*(?:no\.?|number|#)",
+    r"gutschrift(?:s)?-?\s*(?:nummer|nr\.?)",
+    r"(?:avoir|note\s+de\s+cr[ée]dit)\s*n\s*[°ºo]\.?",
+    r"creditnota\s*(?:nummer|nr\.?)|nota\s+de\s+cr[ée]dito\s*n[°ºo]?|nota\s+di\s+credito\s*n",
+)
+
+#: A number label on a line with one of these names another document (the corrected invoice, an order).
+REFERENCE_TO_OTHER = _any(
+    r"original|zu\s+rechnung|bezug|corrects?|relates?\s+to|r[ée]f[ée]rence\s+facture|betreft\s+factuur",
+    r"\border\b|bestell|auftrag|commande|pedido|ordine|bestelling|\bpo\b",
+)
+
+DUE_DATE = _any(
+    r"due\s+date|date\s+due|payment\s+due|due\s+by|due\s+on|pay\s+by|payable\s+by|^\s*due\b",
+    r"fällig(?:keit|\s+am)?|zahlbar\b[^.]{0,40}?\bbis\b|zahlungsziel|f[äa]lligkeitsdatum",
+    r"[ée]ch[ée]ance|date\s+limite|payable\s+(?:avant|le|jusqu)",
+    r"vencimiento|fecha\s+de\s+pago|scadenza|vervaldatum|te\s+betalen\s+voor|termin\s+p[łl]atno[śs]ci|f[öo]rfallodatum|vencimento",
+    r"支払期限|お支払期限|お支払期日|付款期限",
+)
+
 INVOICE_DATE = _any(
-    r"invoice\s+date|date\s+of\s+issue|issue\s+date|date\s+issued|issued\s+on|tax\s+invoice\s+date",
+    r"invoice\s+date|date\s+of\s+issue|issue\s+date|date\s+issued|issued(?:\s+on)?\b|tax\s+invoice\s+date",
     r"rechnungsdatum|ausstellungsdatum|belegdatum",
     r"date\s+de\s+(?:la\s+)?factur(?:e|ation)|date\s+d['’]émission",
     r"fecha\s+(?:de\s+)?(?:la\s+)?(?:factura|emisi[oó]n)",
@@ -44,7 +65,7 @@ INVOICE_DATE = _any(
 )
 
 #: Generic "Date"-like labels: a date next to them is the issue date when no specific label is found.
-GENERIC_DATE = _any(r"\bdate\b", r"\bdatum\b", r"\bfecha\b", r"\bdata\b", r"日付", r"^\s*le\b")
+GENERIC_DATE = _any(r"\bdated?\b", r"\bdatum\b", r"\bfecha\b", r"\bdata\b", r"日付", r"^\s*le\b")
 
 OTHER_DATE = _any(
     r"due|payable|pay\s+by|order|deliver|ship|supply|service|tax\s+point|period|valid",
@@ -95,4 +116,46 @@ NET_MARKER = _any(
 TAX_OR_PAYMENT_MARKER = _any(
     r"\btax\b(?!\s+invoice)|\bvat\b|\bgst\b|mwst|\bust\b|tva|\biva\b|\bbtw\b|steuer|moms",
     r"\bpaid\b|bezahlt|payé|deposit|anzahlung|acompte|合计税额|税額|消費税",
+)
+
+SUBTOTAL = _any(
+    r"sub\s*-?total|zwischensumme|summe\s+netto|netto\s*summe|nettobetrag|warenwert|summe\s+positionen",
+    r"total\s+(?:hors\s+taxes?|ht)\b|montant\s+(?:total\s+)?ht\b|total\s+net|net\s+(?:amount|total)",
+    r"base\s+imponible|imponibile|totale\s+imponibile|subtotaal|totaal\s+excl|razem\s+netto|warto[śs][ćc]\s+netto",
+    r"summa\s+exkl|netto\s+totaal|total\s+exkl|total\s+excl|total\s+before\s+tax|amount\s+before\s+tax",
+    r"合计金额|小計|税抜合計|^\s*合\s*计",
+)
+
+TAX = _any(
+    r"\b(?:vat|tax|gst|hst|qst|pst|cgst|sgst|igst|utgst|cess)\b",
+    r"\bmwst\b|\bust\b|umsatzsteuer|mehrwertsteuer|\bmw?st\b|\btva\b|\biva\b|\bbtw\b|\bmoms\b|\bvat\b|\bpdv\b",
+    r"税额|税額|消費税|增值税",
+)
+
+#: Tax-like words that name something other than an amount of tax.
+NOT_TAX_AMOUNT = _any(
+    r"tax\s+invoice|tax\s+point|tax\s+id|vat\s+(?:reg|no|number|id)|ust-?id|steuer-?nr|tva\s+intra|n[°o]\s+tva",
+    r"\bbase\b|\bincl|\binkl|\bexcl|\bexkl|\bttc\b|hors\s+tax|\bht\b|before\s+tax|sales\s+tax\s+id|registration",
+    r"total|summe|gesamt|montant\s+ttc|价税合计|税込|税抜|含税|対象",
+)
+
+DISCOUNT = _any(
+    r"discount|rabatt|nachlass|remise|r[ée]duction|descuento|sconto|korting|rabat|値引|折扣|%\s*off\b|promo",
+)
+
+SHIPPING = _any(
+    r"shipping|freight|delivery\s+(?:charge|fee|cost)|postage|carriage|versand|fracht|porto|lieferkosten|frais\s+de\s+port",
+    r"frais\s+de\s+livraison|gastos\s+de\s+env[íi]o|portes|spese\s+di\s+(?:spedizione|trasporto)|verzendkosten|frakt|送料|运费",
+)
+
+PAID = _any(
+    r"amount\s+paid|\bpaid\b|deposit|payment\s+received|prepaid|less\s+payment|anzahlung|bereits\s+bezahlt|acompte|d[ée]j[àa]\s+(?:pay|r[ée]gl)",
+    r"abono|anticipo|acconto|aanbetaling|betaald|zaliczka|handpenning|tendered|\bcash\b|\bchange\b|r[üu]ckgeld|bar\b|gegeben",
+)
+
+ROUNDING = _any(r"round(?:ing|ed)?\s*off|rounding|arrondi|rundung|redondeo|arrotondamento|afronding")
+
+#: The document is a credit note: its amounts are negative even where they are printed without a sign.
+CREDIT_NOTE_TITLE = _any(
+    r"credit\s*note|gutschrift|creditnota|\bavoir\b|nota\s+de\s+cr[ée]dito|nota\s+di\s+credito|faktura\s+korygująca",
 )

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from app.parsing.errors import CorruptDocument, EncryptedDocument, ScannedDocumentNeedsOcr, TooManyPages
+from app.parsing.layout import Line, group_lines, page_words
 
 PDF_MAGIC = b"%PDF-"
 #: The PDF spec lets a header start anywhere in the first 1024 bytes.
@@ -21,16 +21,16 @@ def looks_like_pdf(data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class PdfText:
-    """The text of every page, one string per printed line, Unicode-normalised (NFKC)."""
+    """The visual lines of every page (see layout.py), top to bottom."""
 
-    pages: list[list[str]]
+    pages: list[list[Line]]
 
     @property
     def page_count(self) -> int:
         return len(self.pages)
 
     @property
-    def lines(self) -> list[str]:
+    def lines(self) -> list[Line]:
         return [line for page in self.pages for line in page]
 
 
@@ -59,15 +59,11 @@ def read_text(data: bytes, *, max_pages: int) -> PdfText:
                 f"The PDF has {page_count} pages; at most {max_pages} are accepted per invoice. "
                 "Split it and upload the invoice pages only."
             )
-        pages: list[list[str]] = []
+        pages: list[list[Line]] = []
         for index in range(page_count):
             page = document[index]
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            textpage.close()
+            pages.append(group_lines(page_words(page), index))
             page.close()
-            text = unicodedata.normalize("NFKC", text)
-            pages.append([line.strip() for line in text.splitlines() if line.strip()])
     finally:
         document.close()
     if not any(pages):

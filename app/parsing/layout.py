@@ -1,0 +1,178 @@
+"""The page as a reader sees it: words with their boxes, grouped into visual lines and cells.
+
+Built from pdfium's character boxes (a few milliseconds a page). A *cell* is a run of words on one
+visual line with no wide gap inside, so a two-column letterhead yields two cells per line instead of
+one run-on string, and a label's value can be looked for to its right or below it.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+
+
+@dataclass(frozen=True)
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass
+class Cell:
+    words: list[Word]
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.words[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(word.top for word in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(word.bottom for word in self.words)
+
+
+@dataclass
+class Line:
+    page: int
+    words: list[Word]
+    cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+    @property
+    def top(self) -> float:
+        return min(word.top for word in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(word.bottom for word in self.words)
+
+
+#: A horizontal gap wider than this many times the line's median character height splits cells.
+CELL_GAP = 1.2
+
+
+def page_words(page: pdfium.PdfPage) -> list[Word]:
+    """Words of one page in pdfium's reading order, coordinates from the top-left corner."""
+    height = page.get_height()
+    textpage = page.get_textpage()
+    try:
+        count = textpage.count_chars()
+        text = textpage.get_text_range(0, count) if count else ""
+        words: list[Word] = []
+        chars: list[str] = []
+        x0 = top = x1 = bottom = 0.0
+        for index in range(min(count, len(text))):
+            char = text[index]
+            if char.isspace() or char == "\ufffe":
+                if chars:
+                    words.append(Word(_normalise("".join(chars)), x0, top, x1, bottom))
+                    chars = []
+                continue
+            left, low, right, high = textpage.get_charbox(index, loose=True)
+            if not chars:
+                x0, x1, top, bottom = left, right, height - high, height - low
+            elif left - x1 > max(high - low, 1.0) * 1.0:  # a wide gap with no space character
+                words.append(Word(_normalise("".join(chars)), x0, top, x1, bottom))
+                chars = []
+                x0, x1, top, bottom = left, right, height - high, height - low
+            else:
+                x1 = max(x1, right)
+                top = min(top, height - high)
+                bottom = max(bottom, height - low)
+            chars.append(char)
+        if chars:
+            words.append(Word(_normalise("".join(chars)), x0, top, x1, bottom))
+    finally:
+        textpage.close()
+    return [word for word in words if word.text]
+
+
+def _normalise(text: str) -> str:
+    # NFKC folds compatibility forms (Kangxi radicals 'â¼‡' -> '日', full-width digits and colons).
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def group_lines(words: list[Word], page: int) -> list[Line]:
+    """Group words into visual lines (by vertical overlap), each sorted left to right and split into cells."""
+    lines: list[Line] = []
+    for word in sorted(words, key=lambda w: (w.top + w.bottom) / 2):
+        middle = (word.top + word.bottom) / 2
+        if lines:
+            last = lines[-1]
+            if last.top <= middle <= last.bottom or abs(middle - (last.top + last.bottom) / 2) < word.height * 0.3:
+                last.words.append(word)
+                continue
+        lines.append(Line(page=page, words=[word]))
+    for line in lines:
+        line.words.sort(key=lambda w: w.x0)
+        line.cells = _split_cells(line.words)
+    return lines
+
+
+def _split_cells(words: list[Word]) -> list[Cell]:
+    heights = sorted(word.height for word in words)
+    gap_limit = heights[len(heights) // 2] * CELL_GAP
+    cells = [Cell([words[0]])]
+    for previous, word in itertools.pairwise(words):
+        if word.x0 - previous.x1 > gap_limit:
+            cells.append(Cell([word]))
+        else:
+            cells[-1].words.append(word)
+    return cells
+
+
+#: Geometry given to plain text (OCR text, tests): one character is this wide, one line this high.
+TEXT_CHAR_WIDTH = 6.0
+TEXT_LINE_HEIGHT = 12.0
+
+
+def text_lines(text: str, page: int = 0) -> list[Line]:
+    """Visual lines from plain text: each text line is a line, runs of 2+ spaces split cells."""
+    lines: list[Line] = []
+    for row, raw in enumerate(_normalise_lines(text)):
+        words: list[Word] = []
+        for match in re.finditer(r"\S+", raw):
+            top = row * TEXT_LINE_HEIGHT * 1.5
+            words.append(
+                Word(
+                    match.group(),
+                    match.start() * TEXT_CHAR_WIDTH,
+                    top,
+                    match.end() * TEXT_CHAR_WIDTH,
+                    top + TEXT_LINE_HEIGHT,
+                )
+            )
+        if words:
+            line = Line(page=page, words=words)
+            line.cells = _split_cells(words)
+            lines.append(line)
+    return lines
+
+
+def _normalise_lines(text: str) -> list[str]:
+    return unicodedata.normalize("NFKC", text).splitlines()
