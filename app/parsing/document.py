@@ -12,6 +12,7 @@ from app.parsing.errors import EmptyDocument, UnsupportedDocument
 from app.parsing.fields import find_due_date, find_invoice_date, find_invoice_number
 from app.parsing.layout import Line
 from app.parsing.model import ExtractedInvoice, ParseWarning
+from app.parsing.parties import find_buyer, find_tax_ids, find_vendor
 from app.parsing.pdf import looks_like_pdf, read_text
 from app.parsing.totals import summarise
 
@@ -48,6 +49,17 @@ def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
     day_first = numeric_order_hint(full_text)
     if day_first is None and currency is not None:
         day_first = currency not in _MONTH_FIRST_CURRENCIES
+
+    buyer = find_buyer(lines)
+    if buyer:
+        _set(invoice, "buyer", buyer.value, buyer.confidence)
+    if vendor := find_vendor(lines, buyer=buyer.value if buyer else None):
+        _set(invoice, "vendor", vendor.value, vendor.confidence)
+    vendor_tax_id, buyer_tax_id = find_tax_ids(lines)
+    if vendor_tax_id:
+        _set(invoice, "vendor_tax_id", vendor_tax_id.value, vendor_tax_id.confidence)
+    if buyer_tax_id:
+        _set(invoice, "buyer_tax_id", buyer_tax_id.value, buyer_tax_id.confidence)
 
     if number := find_invoice_number(lines):
         _set(invoice, "invoice_number", number.value, number.confidence)

@@ -159,3 +159,37 @@ ROUNDING = _any(r"round(?:ing|ed)?\s*off|rounding|arrondi|rundung|redondeo|arrot
 CREDIT_NOTE_TITLE = _any(
     r"credit\s*note|gutschrift|creditnota|\bavoir\b|nota\s+de\s+cr[ée]dito|nota\s+di\s+credito|faktura\s+korygująca",
 )
+
+TAX_ID = _any(
+    r"\bVAT\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|number|id)?",
+    r"USt\.?-?\s*Id(?:Nr|\.-Nr)?\.?|\bUID(?:-Nr\.?)?|MWST-?Nr\.?|\bMWST\b|Steuernummer|St\.?-?Nr\.?",
+    r"(?:N°\s*)?TVA(?:\s+intracom\w*)?|P\.?\s?IVA|Partita\s+IVA|\bNIF\b|\bCIF\b|BTW(?:-?(?:nr|nummer|id))?",
+    r"\bNIP\b|GSTIN(?:/UIN)?|\bABN\b|GST/HST(?:\s+No\.?)?|GST\s+(?:reg\.?\s*)?No\.?|\bEIN\b|Tax\s+ID",
+    r"Momsreg\.?(?:nr)?|Org\.?\s*nr|纳税人识别号|统一社会信用代码|登録番号",
+)
+
+BUYER = _any(
+    r"bill(?:ed)?\s+to|invoice\s+to|sold\s+to|\bcustomer\b(?!\s+(?:no|number|id|ref))|\bclient\b(?!\s*(?:no|n°|number))",
+    r"buyer(?!'s\s+order)|rechnungsempf[äa]nger|rechnung\s+an|\bkunde\b|empf[äa]nger",
+    r"factur[ée]\s+[àa]|destinataire|datos\s+del\s+cliente|facturar\s+a|\bcliente\b(?!\s*n)|spett\.?le|intestatario",
+    r"\bklant\b(?!\s*n)|factuur\s+aan|gefactureerd\s+aan|nabywca|\bkund\b|k[öo]pare|购买方|购方",
+)
+
+SELLER = _any(
+    r"^\s*from\b|\bseller\b|\bsupplier\b|\bvendor\b|verk[äa]ufer|lieferant|[ée]metteur|fournisseur|vendeur",
+    r"proveedor|\bemisor\b|leverancier|sprzedawca|s[äa]ljare|cedente|销售方|销方",
+)
+
+SHIP_TO = _any(
+    r"ship\s+to|deliver\s+to|consignee|lieferanschrift|livr[ée]\s+[àa]|adresse\s+de\s+livraison|afleveradres"
+)
+
+#: Lines in an address block that name a person to address, not the party itself.
+ATTENTION = _any(r"^\s*(?:attn|attention|z\.\s*hd|c/o|à\s+l'attention|c\.a\.|t\.a\.v|per\s+conto)")
+
+LEGAL_FORM = re.compile(
+    r"(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|\bAG\b|\bKG\b|e\.\s?K\.|\bmbB\b|\bLtd\.?|\bLimited\b|\bLLC\b|\bLLP\b|\bInc\.?"
+    r"|\bCorp\.?|\bCo\.(?=\s|$)|\bSARL\b|\bSàrl\b|\bSAS\b|\bSA\b|\bS\.A\.|\bS\.L\.|\bS\.r\.l\.|\bS\.p\.A\.|\bS\.n\.c\."
+    r"|\bB\.V\.|\bN\.V\.|\bV\.O\.F\.|\bPty\.?\s+Ltd\b|\bPvt\.?\s+Ltd\.?|\bPrivate\s+Limited\b|\bSp\.\s?z\s?o\.o\."
+    r"|\bAB\b|\bApS\b|\bOy\b|株式会社|有限会社|有限公司|合同会社)"
+)

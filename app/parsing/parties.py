@@ -1,0 +1,240 @@
+"""Who sells and who buys: vendor and buyer names and their tax ids.
+
+Names come from a label (Bill to, Émetteur, ...), from a company name with a legal form (GmbH,
+Ltd, SARL, 株式会社, ...) printed in the letterhead or footer, or, for a vendor printed only as a
+heading, from the largest text at the top of the first page. A tax id belongs to the buyer when it
+sits in the buyer's address block or its label says so; otherwise to the vendor.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+
+from app.parsing import labels
+from app.parsing.fields import Found
+from app.parsing.geometry import cell_below, labelled_values
+from app.parsing.layout import Cell, Line
+
+_ID_CHARS = re.compile(r"^[A-Z0-9][A-Z0-9.\-/]*[A-Z0-9]$")
+_AMOUNT_LIKE = re.compile(r"^\d{1,3}(?:[.,']\d{3})*[.,]\d{2}$")
+_CONNECTORS = {"&", "und", "and", "et", "de", "del", "der", "den", "van", "von", "la", "le", "du", "di", "da", "y", "e"}
+_TITLES = re.compile(
+    r"^(?:tax\s+)?invoice$|^rechnung$|^facture$|^factura$|^fattura$|^factuur$|^faktura|^receipt$|^credit\s+note$"
+    r"|^gutschrift$|^creditnota$|^請\s*求\s*書$|^領収書$|^avoir$|^quittung$|^kassenbon$",
+    re.I,
+)
+_BUYER_HINT = re.compile(r"customer|client|kunde|buyer|purchaser|your|ihre|votre|su\b|购买方|购方|nabywca|klant", re.I)
+
+
+def name_key(text: str) -> str:
+    """Names compared as the corpus does: NFKC, case-folded, letters and digits only."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", text).casefold() if ch.isalnum())
+
+
+@dataclass(frozen=True)
+class TaxIdSpot:
+    value: str
+    line: int
+    for_buyer: bool
+    in_footer: bool
+
+
+def tax_id_from(text: str) -> str | None:
+    """The tax id at the start of ``text`` (after its label), whitespace removed."""
+    tokens = text.strip(" :#.").split()
+    kept: list[str] = []
+    for position, token in enumerate(tokens):
+        if any(ch.isdigit() for ch in token) or (
+            position == 0 and token.isalpha() and token.isupper() and len(token) <= 3
+        ):
+            kept.append(token.strip(",;·"))
+        else:
+            break
+    value = "".join(kept)
+    digits = sum(ch.isdigit() for ch in value)
+    if (
+        len(value) < 8
+        or digits < 6
+        or not _ID_CHARS.match(value)
+        or _AMOUNT_LIKE.match(value.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    ):
+        return None
+    return value
+
+
+def _buyer_block(lines: list[Line]) -> tuple[set[int], list[Cell]]:
+    """Line indices and label cells of the buyer's address block(s)."""
+    block: set[int] = set()
+    label_cells: list[Cell] = []
+    for index, line in enumerate(lines):
+        for cell in line.cells:
+            match = labels.BUYER.search(cell.text)
+            if not match or match.start() > 3:
+                continue
+            label_cells.append(cell)
+            block.add(index)
+            current, anchor = index, cell
+            for _ in range(8):
+                below = cell_below(lines, current, anchor)
+                if below is None:
+                    break
+                current, anchor = below
+                block.add(current)
+    return block, label_cells
+
+
+def _footer_lines(lines: list[Line]) -> set[int]:
+    bottoms: dict[int, float] = {}
+    for line in lines:
+        bottoms[line.page] = max(bottoms.get(line.page, 0.0), line.bottom)
+    return {i for i, line in enumerate(lines) if line.top > 0.85 * bottoms[line.page]}
+
+
+def tax_ids(lines: list[Line]) -> list[TaxIdSpot]:
+    buyer_lines, _ = _buyer_block(lines)
+    footer = _footer_lines(lines)
+    spots: list[TaxIdSpot] = []
+    for index, line in enumerate(lines):
+        for cell in line.cells:
+            for match in labels.TAX_ID.finditer(cell.text):
+                value = tax_id_from(cell.text[match.end() :])
+                if value is None:
+                    continue
+                hinted = bool(_BUYER_HINT.search(cell.text[: match.start()]))
+                spots.append(TaxIdSpot(value, index, hinted or index in buyer_lines, index in footer))
+    return spots
+
+
+def _company_names(text: str) -> list[str]:
+    """Company names ending in a legal form inside ``text``: the capitalised words before the form."""
+    names = []
+    for match in labels.LEGAL_FORM.finditer(text):
+        head = text[: match.start()].rstrip()
+        comma = head.endswith(",")  # "Cloudnest, Inc."
+        head = re.split(r"[·|:;,(]|\s[–-]\s", head.rstrip(","))[-1]
+        words = head.split()
+        kept: list[str] = []
+        for word in reversed(words):
+            if word[:1].isupper() or word.lower() in _CONNECTORS or not word[:1].isalpha():
+                kept.insert(0, word)
+            else:
+                break
+        while kept and (kept[0] in _CONNECTORS or not kept[0][:1].isalnum()):
+            kept.pop(0)
+        if comma and kept:
+            kept[-1] += ","
+        if kept or match.group().startswith(("株式会社", "有限会社")):
+            tail = text[match.start() : match.end()]
+            if tail in ("株式会社", "有限会社"):
+                following = re.match(r"\S+", text[match.end() :].lstrip())
+                names.append(tail + (following.group() if following else ""))
+            else:
+                names.append(" ".join([*kept, tail]))
+    return names
+
+
+def _heading(lines: list[Line]) -> str | None:
+    """The largest text near the top of the first page that is not a document title."""
+    first_page = [line for line in lines if line.page == 0][:12]
+    best: tuple[float, str] | None = None
+    for line in first_page:
+        for cell in line.cells:
+            if _TITLES.match(cell.text.strip()) or not re.search(r"[^\W\d_]{2}", cell.text):
+                continue
+            height = max(word.height for word in cell.words)
+            if best is None or height > best[0] + 0.5:
+                best = (height, cell.text.strip())
+    return best[1] if best else None
+
+
+def _is_party_name(text: str) -> bool:
+    """A plausible name: has a word of three letters, is not an id, a label or a document title."""
+    if not re.search(r"[^\W\d_]{3}|[\u3040-\u9fff]{2}", text) or re.fullmatch(r"[A-Z0-9/#.\-]+", text):
+        return False
+    if labels.ATTENTION.search(text) or _TITLES.match(text):
+        return False
+    other_labels = (
+        labels.BUYER,
+        labels.SELLER,
+        labels.SHIP_TO,
+        labels.TAX_ID,
+        labels.INVOICE_NUMBER,
+        labels.OTHER_DATE,
+    )
+    return not any(p.search(text) for p in (*other_labels, labels.INVOICE_DATE, labels.GENERIC_DATE, labels.DUE_DATE))
+
+
+def _at_cell_start(label: re.Pattern[str]) -> re.Pattern[str]:
+    """A party label opens its cell ("Bill to", "Client"), unlike "N° client" or "Customer no."."""
+    return re.compile(r"^\s*(?:" + label.pattern + ")", label.flags)
+
+
+def find_buyer(lines: list[Line]) -> Found[str] | None:
+    for found in labelled_values(lines, _at_cell_start(labels.BUYER)):
+        text = found.text.strip()
+        if _is_party_name(text):
+            return Found(text, 0.85)
+    for line in lines:
+        if "御中" in line.text:
+            return Found(line.text.split("御中")[0].strip(), 0.85)
+    return None
+
+
+def find_vendor(lines: list[Line], *, buyer: str | None) -> Found[str] | None:
+    buyer_key = name_key(buyer) if buyer else None
+    for found in labelled_values(lines, _at_cell_start(labels.SELLER)):
+        text = found.text.strip()
+        if _is_party_name(text) and name_key(text) != buyer_key:
+            return Found(_with_legal_form(text, lines), 0.85)
+
+    footer = _footer_lines(lines)
+    votes: Counter[str] = Counter()
+    spelled: dict[str, str] = {}
+    for index, line in enumerate(lines):
+        for name in (name for cell in line.cells for name in _company_names(cell.text)):
+            key = name_key(name)
+            if not key or key == buyer_key:
+                continue
+            spelled.setdefault(key, name)
+            votes[key] += 1 + (2 if index in footer else 0) + (2 if line.page == 0 and index < 8 else 0)
+    heading = _heading(lines)
+    if heading and name_key(heading) != buyer_key:
+        extended = _with_legal_form(heading, lines)
+        if extended != heading or not votes:
+            return Found(extended, 0.8 if extended != heading else 0.6)
+    if votes:
+        (key, score), *rest = votes.most_common()
+        if rest and rest[0][1] == score:
+            return None
+        return Found(spelled[key], 0.85 if score >= 3 else 0.7)
+    return None
+
+
+def _with_legal_form(name: str, lines: list[Line]) -> str:
+    """The name with its legal form when one is printed anywhere ("Koala Creative" -> "... Pty Ltd")."""
+    key = name_key(name)
+    for line in lines:
+        for candidate in (name for cell in line.cells for name in _company_names(cell.text)):
+            if name_key(candidate).startswith(key) and len(candidate) > len(name):
+                return candidate
+    return name
+
+
+def find_tax_ids(lines: list[Line]) -> tuple[Found[str] | None, Found[str] | None]:
+    """(vendor's, buyer's) tax id."""
+    spots = tax_ids(lines)
+    vendor_votes = Counter(s.value for s in spots if not s.for_buyer)
+    buyer_votes = Counter(s.value for s in spots if s.for_buyer)
+    vendor = None
+    if vendor_votes:
+        value, count = vendor_votes.most_common(1)[0]
+        in_footer = any(s.in_footer and s.value == value for s in spots)
+        vendor = Found(value, 0.9 if count > 1 or in_footer else 0.75)
+    buyer = None
+    candidates = [v for v, _ in buyer_votes.most_common() if vendor is None or v != vendor.value]
+    if candidates:
+        buyer = Found(candidates[0], 0.8)
+    return vendor, buyer
