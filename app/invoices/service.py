@@ -25,7 +25,7 @@ def _new_id() -> str:
 
 
 def _review_status(extracted: ExtractedInvoice) -> Status:
-    return "needs_review" if extracted.missing_required() else "parsed"
+    return "needs_review" if extracted.needs_review() else "parsed"
 
 
 async def parse_into_session(

@@ -12,6 +12,8 @@ InputFormat = Literal["pdf_text", "pdf_scanned", "facturx", "ocr_json", "ocr_tex
 
 AMOUNT_FIELDS = ("subtotal", "tax_amount", "discount_amount", "shipping_amount", "total_amount")
 REQUIRED_FIELDS = ("vendor", "invoice_number", "invoice_date", "total_amount")
+#: Warnings that mean the document failed one of its own checks (the amounts do not add up).
+CHECK_WARNINGS = frozenset({"totals_mismatch", "line_items_mismatch"})
 
 
 class LineItem(BaseModel):
@@ -51,3 +53,7 @@ class ExtractedInvoice(BaseModel):
 
     def missing_required(self) -> list[str]:
         return [name for name in REQUIRED_FIELDS if getattr(self, name) is None]
+
+    def needs_review(self) -> bool:
+        """A required field is missing or a check failed: a person should look before it is used."""
+        return bool(self.missing_required()) or any(w.code in CHECK_WARNINGS for w in self.warnings)

@@ -6,8 +6,23 @@ import pytest
 
 from tests.conftest import CORPUS, need
 
-#: Fields the extraction reads today and the share of text PDFs it must get right.
-FLOORS = {"invoice_number": 0.80, "invoice_date": 0.85, "currency": 0.98, "total_amount": 0.85}
+#: The share of the corpus's text PDFs each field must get right: today's figures (bench/accuracy.py)
+#: less a small margin. Raise them as extraction improves; never lower them to make a change pass.
+FLOORS = {
+    "vendor": 0.70,
+    "vendor_tax_id": 0.72,
+    "buyer": 0.52,
+    "buyer_tax_id": 0.72,
+    "invoice_number": 0.93,
+    "invoice_date": 0.97,
+    "due_date": 0.97,
+    "currency": 0.98,
+    "subtotal": 0.76,
+    "tax_amount": 0.74,
+    "discount_amount": 0.97,
+    "shipping_amount": 0.95,
+    "total_amount": 0.85,
+}
 
 
 @pytest.fixture(scope="module")
@@ -25,12 +40,12 @@ def test_field_accuracy_floor(scored: list[object], field: str) -> None:
 
 
 def test_confident_answers_are_right(scored: list[object]) -> None:
-    """A field reported with confidence >= 0.9 is right at least 95% of the time."""
+    """A field reported with confidence >= 0.9 is right at least 98% of the time."""
     confident = [
         s.fields[field]  # type: ignore[attr-defined]
         for s in scored
         for field, value in s.predicted.get("confidence", {}).items()  # type: ignore[attr-defined]
         if value >= 0.9 and field in FLOORS
     ]
-    assert len(confident) > 50
-    assert sum(confident) / len(confident) >= 0.95
+    assert len(confident) > 200
+    assert sum(confident) / len(confident) >= 0.98
