@@ -11,6 +11,7 @@ from app.parsing.dates import numeric_order_hint
 from app.parsing.errors import EmptyDocument, UnsupportedDocument
 from app.parsing.fields import find_due_date, find_invoice_date, find_invoice_number
 from app.parsing.layout import Line
+from app.parsing.lineitems import find_line_items
 from app.parsing.model import ExtractedInvoice, ParseWarning
 from app.parsing.parties import find_buyer, find_tax_ids, find_vendor
 from app.parsing.pdf import looks_like_pdf, read_text
@@ -87,6 +88,7 @@ def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
                 message="The printed subtotal, discount, shipping and tax do not add up to the total.",
             )
         )
+    invoice.line_items = find_line_items(lines)
     _check_line_items(invoice)
     for name in invoice.missing_required():
         invoice.warnings.append(

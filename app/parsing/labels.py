@@ -193,3 +193,15 @@ LEGAL_FORM = re.compile(
     r"|\bB\.V\.|\bN\.V\.|\bV\.O\.F\.|\bPty\.?\s+Ltd\b|\bPvt\.?\s+Ltd\.?|\bPrivate\s+Limited\b|\bSp\.\s?z\s?o\.o\."
     r"|\bAB\b|\bApS\b|\bOy\b|株式会社|有限会社|有限公司|合同会社)"
 )
+
+#: Column headers of an item table, by role.
+COLUMN_DESCRIPTION = _any(
+    r"description|\bitem\b|product|article|bezeichnung|beschreibung|artikel(?!-?nr)|leistung|d[ée]signation|libell[ée]",
+    r"concepto|descripci[óo]n|descrizione|omschrijving|nazwa|beskrivning|项目名称|货物或应税劳务|品名|内容|摘要",
+)
+COLUMN_QUANTITY = _any(
+    r"\bqty\b|quantity|menge|anzahl|qt[ée]|quantit[ée]|\bcant\.?|q\.t[àa]|aantal|ilo[śs][ćc]|antal|数量|\bhours\b"
+)
+COLUMN_AMOUNT = _any(
+    r"amount|\btotal\b|betrag|gesamt|montant|importe|importo|bedrag|warto[śs][ćc]|belopp|金額|金额|summe|line\s+total",
+)
