@@ -19,7 +19,7 @@ _MINUS = "-−–"
 #: when they end the number or are followed by a decimal part, so "12 36,00" stays two numbers.
 AMOUNT_PATTERN = re.compile(
     r"(?<![\w.,'/:-])"
-    r"(?P<neg_open>[-−–(])?\s?"
+    r"(?P<neg_open>[-−–(])?\s?(?:[$€£¥₹]\s?)?"
     r"(?P<number>\d{1,3}(?:[,.'’]\d{3})+(?:[.,]\d{1,2})?"
     r"|\d{1,3}(?:[\u00a0\u202f\u2009 ]\d{3})+[.,]\d{2}"
     r"|\d{1,2}(?:,\d{2})+,\d{3}(?:\.\d{1,2})?"

@@ -22,6 +22,7 @@ FLOORS = {
     "discount_amount": 0.97,
     "shipping_amount": 0.95,
     "total_amount": 0.85,
+    "line_items": 0.63,
 }
 
 

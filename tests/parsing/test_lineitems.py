@@ -1,0 +1,50 @@
+"""Line items from hand-written tables (runs of 2+ spaces separate cells)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from app.parsing.layout import text_lines
+from app.parsing.lineitems import find_line_items
+
+
+def test_items_with_wrapped_descriptions_and_a_rate_column() -> None:
+    page = text_lines(
+        "Pos.    Bezeichnung                     Menge      USt      Einzelpreis    Gesamt\n"
+        "1       Kopierpapier A4, 80 g/m2,       40 Pck.    19%      4,79           191,60\n"
+        "        hochweiß, 500 Blatt\n"
+        "2       Ordner A4                       2,5 Stk.   19%      2,00           5,00\n"
+        "                                                  Summe netto              196,60"
+    )
+    items = find_line_items(page)
+    assert [(i.description, i.quantity, i.unit_price, i.amount) for i in items] == [
+        ("Kopierpapier A4, 80 g/m2, hochweiß, 500 Blatt", Decimal("40"), Decimal("4.79"), Decimal("191.60")),
+        ("Ordner A4", Decimal("2.5"), Decimal("2.00"), Decimal("5.00")),
+    ]
+    assert str(items[0].quantity) == "40"
+
+
+def test_credit_note_lines_keep_their_signs() -> None:
+    page = text_lines(
+        "#    Description              Qty     Unit Price    Amount\n"
+        "1    Returned licence         -2      £96.00        -£192.00\n"
+        "2    Service credit           1       -£150.00      -£150.00"
+    )
+    items = find_line_items(page)
+    assert [(i.quantity, i.unit_price, i.amount) for i in items] == [
+        (Decimal("-2"), Decimal("96.00"), Decimal("-192.00")),
+        (Decimal("1"), Decimal("-150.00"), Decimal("-150.00")),
+    ]
+
+
+def test_rows_that_do_not_multiply_out_are_not_items() -> None:
+    page = text_lines(
+        "Description          Qty     Price     Amount\n"
+        "Übertrag                                 1.234,00\n"
+        "Widget               3       2,00      7,00"
+    )
+    assert find_line_items(page) == []
+
+
+def test_no_header_no_items() -> None:
+    assert find_line_items(text_lines("Widget   2   50.00   100.00")) == []
