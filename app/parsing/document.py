@@ -69,7 +69,10 @@ def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
     if (due := find_due_date(lines, day_first=day_first)) and (issued is None or due.value >= issued.value):
         _set(invoice, "due_date", due.value, due.confidence)
 
-    summary = summarise(lines, whole_units=currency in _WHOLE_UNIT_CURRENCIES)
+    invoice.line_items = find_line_items(lines)
+    amounts = [item.amount for item in invoice.line_items if item.amount is not None]
+    items_total = sum(amounts, Decimal(0)) if amounts else None
+    summary = summarise(lines, whole_units=currency in _WHOLE_UNIT_CURRENCIES, items_total=items_total)
     if summary.total is not None and summary.total > 0 and labels.CREDIT_NOTE_TITLE.search(full_text):
         summary.negate()
     for name, value in (
@@ -88,7 +91,6 @@ def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
                 message="The printed subtotal, discount, shipping and tax do not add up to the total.",
             )
         )
-    invoice.line_items = find_line_items(lines)
     _check_line_items(invoice)
     for name in invoice.missing_required():
         invoice.warnings.append(

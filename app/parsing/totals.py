@@ -73,7 +73,11 @@ def labelled_amounts(lines: list[Line], *, whole_units: bool) -> list[LabelledAm
             first_digit = re.search(r"[-−(]?[$€£¥₹]?\s?\d", text)
             own_label = _CURRENCY_WORDS.sub("", text[: first_digit.start()] if first_digit else "").strip()
             previous = cells[position - 1] if position > 0 else ""
-            label = own_label if _kind(own_label) else f"{previous} {own_label}".strip()
+            before = " ".join(cells[:position])
+            label = next(
+                (text for text in (own_label, f"{previous} {own_label}", f"{before} {own_label}") if _kind(text)),
+                f"{previous} {own_label}",
+            ).strip()
             found.append(LabelledAmount(label, amounts[-1], index))
     return found
 
@@ -110,16 +114,20 @@ def _unique(values: Iterable[Decimal]) -> list[Decimal]:
     return list(dict.fromkeys(values))
 
 
-def summarise(lines: list[Line], *, whole_units: bool = False) -> Summary:
+def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Decimal | None = None) -> Summary:
+    """The checked money summary. ``items_total`` (the sum of the line items) is one more
+    candidate for the subtotal, for documents that print the net sum without a label."""
     by_kind: dict[str, list[Decimal]] = {}
     for item in labelled_amounts(lines, whole_units=whole_units):
         if (kind := _kind(item.label)) is not None:
             by_kind.setdefault(kind, []).append(item.value)
 
     totals = [(int(kind[-1]), value) for kind in ("total:3", "total:2", "total:1") for value in by_kind.get(kind, [])]
-    subtotals = _unique(by_kind.get("subtotal", []))
+    subtotals = _unique([*by_kind.get("subtotal", []), *([items_total] if items_total is not None else [])])
     tax_lines = by_kind.get("tax", [])
-    taxes = _unique([*tax_lines, *([sum(_unique(tax_lines), Decimal(0))] if len(set(tax_lines)) > 1 else [])])
+    # several rates or components add up (CGST + SGST may print the same figure twice)
+    tax_sums = [sum(tax_lines, Decimal(0)), sum(_unique(tax_lines), Decimal(0))] if len(tax_lines) > 1 else []
+    taxes = _unique([*tax_lines, *tax_sums])
     discounts = _unique(abs(v) for v in by_kind.get("discount", []))
     shippings = _unique(by_kind.get("shipping", []))
     roundings = _unique(by_kind.get("rounding", []))

@@ -17,11 +17,11 @@ FLOORS = {
     "invoice_date": 0.97,
     "due_date": 0.97,
     "currency": 0.98,
-    "subtotal": 0.76,
-    "tax_amount": 0.74,
+    "subtotal": 0.87,
+    "tax_amount": 0.82,
     "discount_amount": 0.97,
-    "shipping_amount": 0.95,
-    "total_amount": 0.85,
+    "shipping_amount": 0.97,
+    "total_amount": 0.97,
     "line_items": 0.63,
 }
 
