@@ -13,7 +13,7 @@ from app.parsing.fields import find_due_date, find_invoice_date, find_invoice_nu
 from app.parsing.layout import Line
 from app.parsing.lineitems import find_line_items
 from app.parsing.model import ExtractedInvoice, ParseWarning
-from app.parsing.parties import find_buyer, find_tax_ids, find_vendor
+from app.parsing.parties import buyer_below_sender_line, find_buyer, find_tax_ids, find_vendor
 from app.parsing.pdf import looks_like_pdf, read_text
 from app.parsing.totals import summarise
 
@@ -56,6 +56,8 @@ def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
         _set(invoice, "buyer", buyer.value, buyer.confidence)
     if vendor := find_vendor(lines, buyer=buyer.value if buyer else None):
         _set(invoice, "vendor", vendor.value, vendor.confidence)
+        if buyer is None and (buyer := buyer_below_sender_line(lines, vendor.value)):
+            _set(invoice, "buyer", buyer.value, buyer.confidence)
     vendor_tax_id, buyer_tax_id = find_tax_ids(lines)
     if vendor_tax_id:
         _set(invoice, "vendor_tax_id", vendor_tax_id.value, vendor_tax_id.confidence)

@@ -173,11 +173,14 @@ BUYER = _any(
     r"buyer(?!'s\s+order)|rechnungsempf[äa]nger|rechnung\s+an|\bkunde\b|empf[äa]nger",
     r"factur[ée]\s+[àa]|destinataire|datos\s+del\s+cliente|facturar\s+a|\bcliente\b(?!\s*n)|spett\.?le|intestatario",
     r"\bklant\b(?!\s*n)|factuur\s+aan|gefactureerd\s+aan|nabywca|\bkund\b|k[öo]pare|购买方|购方",
+    r"faktureras\s+till|^\s*till\s*$|factuuradres|^\s*aan\s*$|adresse\s+de\s+facturation|rechnungsadresse",
+    r"invoice\s+address|billing\s+address",
 )
 
 SELLER = _any(
     r"^\s*from\b|\bseller\b|\bsupplier\b|\bvendor\b|verk[äa]ufer|lieferant|[ée]metteur|fournisseur|vendeur",
     r"proveedor|\bemisor\b|leverancier|sprzedawca|s[äa]ljare|cedente|销售方|销方",
+    r"^\s*fr[åa]n\s*$|^\s*van\s*$|^\s*von\s*$|^\s*de\s*$",
 )
 
 SHIP_TO = _any(
@@ -188,7 +191,8 @@ SHIP_TO = _any(
 ATTENTION = _any(r"^\s*(?:attn|attention|z\.\s*hd|c/o|à\s+l'attention|c\.a\.|t\.a\.v|per\s+conto)")
 
 LEGAL_FORM = re.compile(
-    r"(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|\bAG\b|\bKG\b|e\.\s?K\.|\bmbB\b|\bLtd\.?|\bLimited\b|\bLLC\b|\bLLP\b|\bInc\.?"
+    r"(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|GMBH|\bAG\b|\bKG\b|e\.\s?K\.|\bmbB\b|\bLtd\.?|\bLTD\.?|\bLimited\b|\bLIMITED\b"
+    r"|\bLLC\b|\bLLP\b|\bInc\.?|\bINC\.?"
     r"|\bCorp\.?|\bCo\.(?=\s|$)|\bSARL\b|\bSàrl\b|\bSAS\b|\bSA\b|\bS\.A\.|\bS\.L\.|\bS\.r\.l\.|\bS\.p\.A\.|\bS\.n\.c\."
     r"|\bB\.V\.|\bN\.V\.|\bV\.O\.F\.|\bPty\.?\s+Ltd\b|\bPvt\.?\s+Ltd\.?|\bPrivate\s+Limited\b|\bSp\.\s?z\s?o\.o\."
     r"|\bAB\b|\bApS\b|\bOy\b|株式会社|有限会社|有限公司|合同会社)"

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from app.parsing import labels
 from app.parsing.fields import Found
-from app.parsing.geometry import cell_below, labelled_values
+from app.parsing.geometry import cell_above, cell_below, labelled_values
 from app.parsing.layout import Cell, Line
 
 _ID_CHARS = re.compile(r"^[A-Z0-9][A-Z0-9.\-/]*[A-Z0-9]$")
@@ -146,8 +146,20 @@ def _heading(lines: list[Line]) -> str | None:
                 continue
             height = max(word.height for word in cell.words)
             if best is None or height > best[0] + 0.5:
-                best = (height, cell.text.strip())
+                best = (height, _with_next_line(lines, line, cell, height))
     return best[1] if best else None
+
+
+def _with_next_line(lines: list[Line], line: Line, cell: Cell, height: float) -> str:
+    """A heading set over two lines ("Tulpenhof" / "Bloemen B.V.") read as one name."""
+    index = lines.index(line)
+    below = cell_below(lines, index, cell, max_lines=1)
+    if below is not None:
+        next_cell = below[1]
+        next_height = max(word.height for word in next_cell.words)
+        if abs(next_cell.x0 - cell.x0) < 3 and abs(next_height - height) <= 0.15 * height:
+            return f"{cell.text.strip()} {next_cell.text.strip()}"
+    return cell.text.strip()
 
 
 def _is_party_name(text: str) -> bool:
@@ -180,6 +192,25 @@ def find_buyer(lines: list[Line]) -> Found[str] | None:
     for line in lines:
         if "御中" in line.text:
             return Found(line.text.split("御中")[0].strip(), 0.85)
+    for index, line in enumerate(lines):
+        for cell in line.cells:
+            # the line above "Attn: ..." / "À l'attention de ..." in an address block names the party
+            above = cell_above(lines, index, cell, max_lines=1) if labels.ATTENTION.search(cell.text) else None
+            if above is not None and _is_party_name(above[1].text):
+                return Found(above[1].text.strip(), 0.7)
+    return None
+
+
+def buyer_below_sender_line(lines: list[Line], vendor: str) -> Found[str] | None:
+    """In a window envelope letter (DIN 5008) the recipient's name is the line under the small
+    sender line that repeats the vendor's name and address ("ACME GmbH · Street 1 · City")."""
+    key = name_key(vendor)
+    for index, line in enumerate(lines):
+        for cell in line.cells:
+            if "·" in cell.text and name_key(cell.text.split("·")[0]) == key:
+                below = cell_below(lines, index, cell, max_lines=1)
+                if below is not None and _is_party_name(below[1].text):
+                    return Found(below[1].text.strip(), 0.7)
     return None
 
 
