@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from app.parsing import labels
 from app.parsing.fields import Found
-from app.parsing.geometry import cell_above, cell_below, labelled_values
+from app.parsing.geometry import cell_above, cell_below
 from app.parsing.layout import Cell, Line
 
 _ID_CHARS = re.compile(r"^[A-Z0-9][A-Z0-9.\-/]*[A-Z0-9]$")
@@ -184,9 +184,33 @@ def _at_cell_start(label: re.Pattern[str]) -> re.Pattern[str]:
     return re.compile(r"^\s*(?:" + label.pattern + ")", label.flags)
 
 
+def _names_under_label(lines: list[Line], label: re.Pattern[str]) -> list[str]:
+    """For each cell opening with ``label``: the rest of the cell, else the first name below it
+    (an "Attn:" line between label and name is passed over)."""
+    names = []
+    for index, line in enumerate(lines):
+        for cell in line.cells:
+            match = label.search(cell.text)
+            if match is None:
+                continue
+            rest = cell.text[match.end() :].strip(" :")
+            if rest:
+                names.append(rest)
+                continue
+            current, anchor = index, cell
+            for _ in range(3):
+                below = cell_below(lines, current, anchor)
+                if below is None:
+                    break
+                current, anchor = below
+                if not labels.ATTENTION.search(anchor.text):
+                    names.append(anchor.text.strip())
+                    break
+    return names
+
+
 def find_buyer(lines: list[Line]) -> Found[str] | None:
-    for found in labelled_values(lines, _at_cell_start(labels.BUYER)):
-        text = found.text.strip()
+    for text in _names_under_label(lines, _at_cell_start(labels.BUYER)):
         if _is_party_name(text):
             return Found(text, 0.85)
     for line in lines:
@@ -208,7 +232,7 @@ def buyer_below_sender_line(lines: list[Line], vendor: str) -> Found[str] | None
     for index, line in enumerate(lines):
         for cell in line.cells:
             if "·" in cell.text and name_key(cell.text.split("·")[0]) == key:
-                below = cell_below(lines, index, cell, max_lines=1)
+                below = cell_below(lines, index, cell)
                 if below is not None and _is_party_name(below[1].text):
                     return Found(below[1].text.strip(), 0.7)
     return None
@@ -216,8 +240,7 @@ def buyer_below_sender_line(lines: list[Line], vendor: str) -> Found[str] | None
 
 def find_vendor(lines: list[Line], *, buyer: str | None) -> Found[str] | None:
     buyer_key = name_key(buyer) if buyer else None
-    for found in labelled_values(lines, _at_cell_start(labels.SELLER)):
-        text = found.text.strip()
+    for text in _names_under_label(lines, _at_cell_start(labels.SELLER)):
         if _is_party_name(text) and name_key(text) != buyer_key:
             return Found(_with_legal_form(text, lines), 0.85)
 

@@ -1,0 +1,64 @@
+"""Vendor, buyer and tax ids on hand-written pages (runs of 2+ spaces separate cells)."""
+
+from __future__ import annotations
+
+from app.parsing.layout import text_lines
+from app.parsing.parties import buyer_below_sender_line, find_buyer, find_tax_ids, find_vendor, tax_id_from
+
+
+def test_tax_id_after_its_label() -> None:
+    assert tax_id_from(": GB 193 8472 66") == "GB193847266"
+    assert tax_id_from(" CHE-112.345.676 MWST") == "CHE-112.345.676"
+    assert tax_id_from(" 231/158/04417") == "231/158/04417"
+    assert tax_id_from(" CHF 3'748.37") is None  # an amount, not an id
+    assert tax_id_from(" 20%") is None
+
+
+def test_buyer_from_label_skips_attention_line() -> None:
+    page = text_lines("Bill to\nAttn: Accounts Payable\nHarbor & Finch Partners LLP\n88 Pine Street")
+    assert find_buyer(page).value == "Harbor & Finch Partners LLP"  # type: ignore[union-attr]
+
+
+def test_customer_number_is_not_the_buyer() -> None:
+    assert find_buyer(text_lines("N° client    C0187\nDate    12/03/2024")) is None
+
+
+def test_buyer_above_an_attention_line() -> None:
+    page = text_lines("Hôtel Le Belvédère SAS\nÀ l'attention de M. Laurent Petit\n3 place Bellecour")
+    assert find_buyer(page).value == "Hôtel Le Belvédère SAS"  # type: ignore[union-attr]
+
+
+def test_vendor_from_legal_form_in_letterhead_and_footer_not_the_buyer() -> None:
+    page = text_lines(
+        "Brightline Consulting LLC\n1450 Market Street\nBILL TO\nHarbor & Finch Partners LLP\n"
+        + "\n" * 3
+        + "Thank you\nBrightline Consulting LLC · EIN 84-3921176"
+    )
+    buyer = find_buyer(page)
+    assert buyer is not None and buyer.value == "Harbor & Finch Partners LLP"
+    assert find_vendor(page, buyer=buyer.value).value == "Brightline Consulting LLC"  # type: ignore[union-attr]
+
+
+def test_heading_name_gets_its_legal_form_from_elsewhere() -> None:
+    page = text_lines("Koala Creative\nDesign studio\n\nPlease pay Koala Creative Pty Ltd by 15 April")
+    assert find_vendor(page, buyer=None).value == "Koala Creative Pty Ltd"  # type: ignore[union-attr]
+
+
+def test_recipient_under_din_sender_line() -> None:
+    page = text_lines("Müller & Söhne GmbH · Ring 48 · 50672 Köln\nKanzlei Weber & Partner mbB\nFrau Dr. Anna Weber")
+    found = buyer_below_sender_line(page, "Müller & Söhne GmbH")
+    assert found is not None and found.value == "Kanzlei Weber & Partner mbB"
+
+
+def test_tax_ids_in_the_buyer_block_are_the_buyers() -> None:
+    page = text_lines(
+        "ACME GmbH    USt-IdNr. DE812345673\n"
+        "Rechnung an\n"
+        "Kunde AG\n"
+        "USt-IdNr. DE316582040\n"
+        "\n\n\n"
+        "ACME GmbH · USt-IdNr. DE812345673"
+    )
+    vendor, buyer = find_tax_ids(page)
+    assert vendor is not None and vendor.value == "DE812345673"
+    assert buyer is not None and buyer.value == "DE316582040"
