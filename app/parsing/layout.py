@@ -124,7 +124,10 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
         middle = (word.top + word.bottom) / 2
         if lines:
             last = lines[-1]
-            if last.top <= middle <= last.bottom or abs(middle - (last.top + last.bottom) / 2) < word.height * 0.3:
+            # compare with the line's first word, not its grown extent, so a tall title beside
+            # a letterhead does not chain the letterhead's lines into one
+            first = last.words[0]
+            if first.top <= middle <= first.bottom or abs(middle - (first.top + first.bottom) / 2) < word.height * 0.3:
                 last.words.append(word)
                 continue
         lines.append(Line(page=page, words=[word]))
