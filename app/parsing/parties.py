@@ -100,7 +100,10 @@ def tax_ids(lines: list[Line]) -> list[TaxIdSpot]:
     for index, line in enumerate(lines):
         for cell in line.cells:
             for match in labels.TAX_ID.finditer(cell.text):
-                value = tax_id_from(cell.text[match.end() :])
+                rest = cell.text[match.end() :]
+                if not rest.strip(" :#.") and (below := cell_below(lines, index, cell)):
+                    rest = below[1].text  # "VAT REG NO" over "GB 193 8472 66"
+                value = tax_id_from(rest)
                 if value is None:
                     continue
                 hinted = bool(_BUYER_HINT.search(cell.text[: match.start()]))
@@ -257,7 +260,7 @@ def find_vendor(lines: list[Line], *, buyer: str | None) -> Found[str] | None:
     heading = _heading(lines)
     if heading and name_key(heading) != buyer_key:
         extended = _with_legal_form(heading, lines)
-        if extended != heading or not votes:
+        if extended != heading or not votes or labels.LEGAL_FORM.search(heading):
             return Found(extended, 0.8 if extended != heading else 0.6)
     if votes:
         (key, score), *rest = votes.most_common()
