@@ -157,7 +157,7 @@ def _with_next_line(lines: list[Line], line: Line, cell: Cell, height: float) ->
     """A heading set over two lines ("Tulpenhof" / "Bloemen B.V.") read as one name."""
     index = lines.index(line)
     below = cell_below(lines, index, cell, max_lines=1)
-    if below is not None:
+    if below is not None and not labels.LEGAL_FORM.search(cell.text) and not re.search(r"\d", below[1].text):
         next_cell = below[1]
         next_height = max(word.height for word in next_cell.words)
         if abs(next_cell.x0 - cell.x0) < 3 and abs(next_height - height) <= 0.15 * height:
