@@ -44,7 +44,12 @@ def choose(candidates: list[tuple[int, T]], confidence_by_rank: dict[int, float]
     return Found(value, round(confidence, 2))
 
 
+_SPACED_ID = re.compile(r"^[A-Z]{2,5} \d[A-Za-z0-9/_.\-]*$")
+
+
 def _document_id(text: str) -> str | None:
+    if _SPACED_ID.match(text.strip()):
+        return text.strip()  # a whole value cell such as "FPR 118/24"
     token = _ID_TOKEN.match(text)
     if token is None:
         return None

@@ -29,7 +29,8 @@ INVOICE_NUMBER = _any(
     r"faktura(?:nummer|nr\.?)",
     r"fatura\s*n[°ºo]\.?",
     r"发票号码",
-    r"請求書?番号|請求No\.?|伝票番号|領収書?番号|レシート番号",
+    r"請求書?番号|請求No\.?|伝票番号|領収書?番号|レシート番号|レシート\s*No\.?",
+    r"^\s*receipt\s*$|^\s*(?:tax\s+)?invoice\s*$",
 )
 
 CREDIT_NOTE_NUMBER = _any(

@@ -13,7 +13,7 @@ FLOORS = {
     "vendor_tax_id": 0.78,
     "buyer": 0.74,
     "buyer_tax_id": 0.76,
-    "invoice_number": 0.93,
+    "invoice_number": 0.97,
     "invoice_date": 0.97,
     "due_date": 0.97,
     "currency": 0.98,
