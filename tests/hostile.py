@@ -1,4 +1,4 @@
-"""Hand-built hostile and broken documents for the bad-input tests."""
+"""Hand-built documents for tests: hostile ones for the bad-input tests, and plain text pages."""
 
 from __future__ import annotations
 
@@ -34,5 +34,25 @@ def text_bomb_pdf(repeats: int = 5_000_000) -> bytes:
             b"/Resources << /Font << /F1 5 0 R >> >> >>",
             b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
             b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        ]
+    )
+
+
+def simple_text_pdf(lines: list[str]) -> bytes:
+    """A one-page PDF printing ``lines`` (ASCII) in Helvetica, one under the other."""
+    ops = [b"BT /F1 11 Tf 50 780 Td 14 TL"]
+    for line in lines:
+        escaped = line.encode("ascii").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        ops.append(b"(" + escaped + b") Tj T*")
+    ops.append(b"ET")
+    content = b"\n".join(ops)
+    return _assemble(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         ]
     )

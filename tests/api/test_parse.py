@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from tests.conftest import corpus_bytes, upload
+from tests.hostile import simple_text_pdf
 
 
 def test_parse_returns_invoice_object(client: TestClient) -> None:
@@ -30,12 +31,25 @@ def test_parse_returns_invoice_object(client: TestClient) -> None:
     assert invoice["warnings"] == []
 
 
-def test_missing_required_field_means_needs_review(client: TestClient) -> None:
-    # a receipt prints no issue-date label and no invoice number label the core can read
-    invoice = upload(client, corpus_bytes("uk-receipt-04.pdf")).json()
-    missing = [w for w in invoice["warnings"] if w["code"] == "field_not_found"]
+def test_missing_number_means_needs_review_not_a_guess(client: TestClient) -> None:
+    document = simple_text_pdf(["ACME Widgets Ltd", "Invoice date: 01/03/2024", "Order 4711", "Total: EUR 119.00"])
+    invoice = upload(client, document).json()
+    assert invoice["vendor"] == "ACME Widgets Ltd"
+    assert invoice["invoice_date"] == "2024-03-01"
+    assert invoice["total_amount"] == "119.00"
+    assert invoice["invoice_number"] is None  # "Order 4711" is not the invoice's number
     assert invoice["status"] == "needs_review"
-    assert missing and all(invoice[w["message"].split()[0]] is None for w in missing)
+    assert {"code": "field_not_found", "message": "invoice_number was not found; please check the document."} in (
+        invoice["warnings"]
+    )
+
+
+def test_amounts_that_do_not_add_up_mean_needs_review(client: TestClient) -> None:
+    lines = ["ACME Widgets Ltd", "Invoice No. A-1", "Invoice date: 01/03/2024", "Subtotal: EUR 100.00"]
+    invoice = upload(client, simple_text_pdf([*lines, "VAT 19%: EUR 19.00", "Total: EUR 120.00"])).json()
+    assert invoice["status"] == "needs_review"
+    assert "totals_mismatch" in {w["code"] for w in invoice["warnings"]}
+    assert invoice["confidence"]["total_amount"] < 0.9
 
 
 def test_get_list_delete_and_batch_delete(client: TestClient) -> None:
