@@ -29,19 +29,13 @@ def report(results: list[Scored], *, show_misses: bool) -> None:
         right = sum(r.fields[name] for r in results)
         print(f"  {name:16s} {right:3d}/{len(results)}  {_pct(right, len(results))}")
 
-    print("\nPer locale (all fields):")
-    by_locale: dict[str, list[bool]] = defaultdict(list)
-    for r in results:
-        by_locale[r.entry["locale"]].extend(r.fields.values())
-    for locale, oks in sorted(by_locale.items()):
-        print(f"  {locale:6s} {sum(oks):4d}/{len(oks):<4d} {_pct(sum(oks), len(oks))}")
-
-    print("\nPer input format (all fields):")
-    by_format: dict[str, list[bool]] = defaultdict(list)
-    for r in results:
-        by_format[r.entry["input_format"]].extend(r.fields.values())
-    for input_format, oks in sorted(by_format.items()):
-        print(f"  {input_format:12s} {sum(oks):4d}/{len(oks):<4d} {_pct(sum(oks), len(oks))}")
+    for title, key in (("locale", "locale"), ("input format", "input_format")):
+        print(f"\nPer {title} (all fields):")
+        groups: dict[str, list[bool]] = defaultdict(list)
+        for r in results:
+            groups[r.entry[key]].extend(r.fields.values())
+        for name, oks in sorted(groups.items()):
+            print(f"  {name:12s} {sum(oks):4d}/{len(oks):<4d} {_pct(sum(oks), len(oks))}")
 
     key_right = sum(all(r.fields[name] for name in KEY_FIELDS) for r in results)
     print(f"\nFully right on {', '.join(KEY_FIELDS)}: {key_right}/{len(results)} {_pct(key_right, len(results))}")

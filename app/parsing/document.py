@@ -77,15 +77,8 @@ def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
     summary = summarise(lines, whole_units=currency in _WHOLE_UNIT_CURRENCIES, items_total=items_total)
     if summary.total is not None and summary.total > 0 and labels.CREDIT_NOTE_TITLE.search(full_text):
         summary.negate()
-    for name, value in (
-        ("subtotal", summary.subtotal),
-        ("tax_amount", summary.tax),
-        ("discount_amount", summary.discount),
-        ("shipping_amount", summary.shipping),
-        ("total_amount", summary.total),
-    ):
-        if value is not None:
-            _set(invoice, name, to_money(value), summary.confidence[name])
+    for name, value in summary.invoice_fields().items():
+        _set(invoice, name, to_money(value), summary.confidence[name])
     if summary.total is not None and not summary.consistent:
         invoice.warnings.append(
             ParseWarning(

@@ -39,6 +39,17 @@ class Summary:
     consistent: bool = False
     confidence: dict[str, float] = field(default_factory=dict)
 
+    def invoice_fields(self) -> dict[str, Decimal]:
+        """The found amounts under the invoice object's field names."""
+        named = {
+            "subtotal": self.subtotal,
+            "tax_amount": self.tax,
+            "discount_amount": self.discount,
+            "shipping_amount": self.shipping,
+            "total_amount": self.total,
+        }
+        return {name: value for name, value in named.items() if value is not None}
+
     def negate(self) -> None:
         """A credit note printed with unsigned figures: the net, tax and total are owed back."""
         for name in ("subtotal", "tax", "total", "rounding"):
@@ -153,17 +164,7 @@ def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Deci
             best = (score, summary)
     if best is not None:
         summary = best[1]
-        summary.confidence = {
-            name: 0.97
-            for name, value in (
-                ("subtotal", summary.subtotal),
-                ("tax_amount", summary.tax),
-                ("discount_amount", summary.discount),
-                ("shipping_amount", summary.shipping),
-                ("total_amount", summary.total),
-            )
-            if value is not None
-        }
+        summary.confidence = dict.fromkeys(summary.invoice_fields(), 0.97)
         return summary
     return _unchecked(totals, subtotals, tax_lines)
 
