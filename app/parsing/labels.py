@@ -210,3 +210,8 @@ COLUMN_QUANTITY = _any(
 COLUMN_AMOUNT = _any(
     r"amount|\btotal\b|betrag|gesamt|montant|importe|importo|bedrag|warto[śs][ćc]|belopp|金額|金额|summe|line\s+total",
 )
+
+#: A tax amount that is already inside the prices (receipts): "VAT 20% included", "内消費税等".
+TAX_INCLUDED = _any(
+    r"\bincluded\b|\bincl(?:uded|\.)?\s*(?:vat|tax|gst)|\binkl\.?\s*(?:mwst|ust)|enthalten|\binclus[e]?\b|内消費税|うち消費税"
+)

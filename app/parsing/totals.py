@@ -100,6 +100,8 @@ def _kind(label: str) -> str | None:
         return "rounding"
     if labels.SUBTOTAL.search(label) or (labels.NET_MARKER.search(label) and not labels.TOTAL_STRONG.search(label)):
         return "subtotal"
+    if labels.TAX.search(label) and labels.TAX_INCLUDED.search(label) and not labels.TOTAL_STRONG.search(label):
+        return "included_tax"
     if labels.DISCOUNT.search(label):
         return "discount"
     if labels.SHIPPING.search(label):
@@ -166,7 +168,21 @@ def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Deci
         summary = best[1]
         summary.confidence = dict.fromkeys(summary.invoice_fields(), 0.97)
         return summary
+    if by_kind.get("included_tax") and totals:
+        return _tax_included(totals, by_kind["included_tax"], items_total)
     return _unchecked(totals, subtotals, tax_lines)
+
+
+def _tax_included(totals: list[tuple[int, Decimal]], included: list[Decimal], items_total: Decimal | None) -> Summary:
+    """Prices include tax (receipts): no net subtotal; the tax is the included amount(s)."""
+    best_rank = max(rank for rank, _ in totals)
+    values = _unique(value for rank, value in totals if rank == best_rank)
+    if len(values) != 1:
+        return Summary()
+    checked = items_total is not None and items_total == values[0]
+    summary = Summary(total=values[0], tax=sum(included, Decimal(0)), consistent=checked or items_total is None)
+    summary.confidence = {"total_amount": 0.95 if checked else 0.8, "tax_amount": 0.8}
+    return summary
 
 
 def _unchecked(totals: list[tuple[int, Decimal]], subtotals: list[Decimal], tax_lines: list[Decimal]) -> Summary:

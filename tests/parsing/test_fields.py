@@ -117,3 +117,12 @@ def test_total_labels_in_many_languages() -> None:
     for line, expected in cases.items():
         summary = summarise(text_lines(line), whole_units=True)
         assert summary.total == Decimal(expected), line
+
+
+def test_receipt_with_tax_included_has_no_net_subtotal() -> None:
+    page = text_lines(
+        "TOTAL                 £27.85\nCard (contactless)    £27.85\nPrices include VAT\n"
+        "VAT 20% included      £4.64\nNet                   £23.21"
+    )
+    summary = summarise(page)
+    assert (summary.subtotal, summary.tax, summary.total) == (None, Decimal("4.64"), Decimal("27.85"))
