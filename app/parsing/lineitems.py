@@ -32,8 +32,9 @@ def _description_column(line: Line) -> tuple[float, float] | None:
         return None
     # the rightmost description-like header: "Pos | Artikel | Bezeichnung" describes in "Bezeichnung"
     position = max(i for i, cell in enumerate(line.cells) if labels.COLUMN_DESCRIPTION.search(cell.text))
-    left = line.cells[position - 1].x1 if position > 0 else 0.0
-    right = line.cells[position + 1].x0 if position + 1 < len(line.cells) else float("inf")
+    header = line.cells[position]
+    left = line.cells[position - 1].x1 + 2 if position > 0 else header.x0 - 15
+    right = line.cells[position + 1].x0 - 2 if position + 1 < len(line.cells) else float("inf")
     return left, right
 
 
@@ -62,7 +63,7 @@ def _quantity_price(numbers: list[Decimal], amount: Decimal) -> tuple[Decimal, D
 def _description(cells: list[Cell], column: tuple[float, float]) -> tuple[str, float]:
     """Text of the cells in the description column, and its type size."""
     left, right = column
-    inside = [cell for cell in cells if left <= (cell.x0 + min(cell.x1, right)) / 2 < right]
+    inside = [cell for cell in cells if left <= cell.x0 < right]
     texts = [cell.text for cell in inside if not _POSITION.match(cell.text)]
     height = max((word.height for cell in inside for word in cell.words), default=0.0)
     return " ".join(texts).strip(), height
