@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 
 from app.parsing import labels
-from app.parsing.amounts import find_amounts
+from app.parsing.amounts import find_amounts, to_money
 from app.parsing.layout import Cell, Line
 from app.parsing.model import LineItem
 
@@ -74,7 +74,52 @@ def _plain(quantity: Decimal) -> Decimal:
     return Decimal(format(quantity.normalize(), "f"))
 
 
+_TIMES = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*[x×*]\s*(.+)$", re.I)
+_HAS_CENTS_OR_SIGN = re.compile(r"\d[.,]\d{2}(?!\d)|[$€£¥₹]")
+
+
+def _item(description: str, quantity: Decimal, price: Decimal, amount: Decimal) -> LineItem:
+    return LineItem(
+        description=description or None, quantity=_plain(quantity), unit_price=to_money(price), amount=to_money(amount)
+    )
+
+
+def find_receipt_items(lines: list[Line]) -> list[LineItem]:
+    """Items of a till receipt, which has no table header: "Name | 3.40", or a name line followed
+    by "2 x 3.60 | 7.20". Read up to the first totals line."""
+    items: list[LineItem] = []
+    pending: str | None = None
+    for line in lines:
+        if _is_totals_line(line) or labels.TOTAL_WEAK.search(line.text):
+            break
+        cells = [cell.text for cell in line.cells]
+        amount_text = cells[-1] if len(cells) >= 2 else ""
+        amounts = find_amounts(amount_text) if _HAS_CENTS_OR_SIGN.search(amount_text) else []
+        if not amounts:
+            pending = line.text if len(cells) == 1 and re.search(r"[^\W\d_]{2}", line.text) else None
+            continue
+        head = " ".join(cells[:-1])
+        times = _TIMES.match(head)
+        if times and pending:
+            prices = find_amounts(times.group(2))
+            quantity = find_amounts(times.group(1))
+            if prices and quantity and abs(quantity[0] * prices[0] - amounts[0]) <= _TOLERANCE:
+                items.append(
+                    LineItem(description=pending, quantity=_plain(quantity[0]), unit_price=prices[0], amount=amounts[0])
+                )
+        elif re.search(r"[^\W\d_]{2}", head) and not times and not _HAS_CENTS_OR_SIGN.search(head):
+            items.append(_item(head, Decimal(1), amounts[0], amounts[0]))
+        pending = None
+    return items
+
+
 def find_line_items(lines: list[Line]) -> list[LineItem]:
+    if any(_description_column(line) is not None for line in lines):
+        return _table_items(lines)
+    return find_receipt_items(lines)
+
+
+def _table_items(lines: list[Line]) -> list[LineItem]:
     items: list[LineItem] = []
     item_line: Line | None = None
     item_height = 0.0

@@ -136,7 +136,8 @@ def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Deci
             by_kind.setdefault(kind, []).append(item.value)
 
     totals = [(int(kind[-1]), value) for kind in ("total:3", "total:2", "total:1") for value in by_kind.get(kind, [])]
-    subtotals = _unique([*by_kind.get("subtotal", []), *([items_total] if items_total is not None else [])])
+    labelled_subtotals = _unique(by_kind.get("subtotal", []))
+    subtotals = _unique([*labelled_subtotals, *([items_total] if items_total is not None else [])])
     tax_lines = by_kind.get("tax", [])
     # several rates or components add up (CGST + SGST may print the same figure twice)
     tax_sums = [sum(tax_lines, Decimal(0)), sum(_unique(tax_lines), Decimal(0))] if len(tax_lines) > 1 else []
@@ -145,6 +146,9 @@ def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Deci
     shippings = _unique(by_kind.get("shipping", []))
     roundings = _unique(by_kind.get("rounding", []))
 
+    mentions_tax = any(labels.TAX.search(line.text) for line in lines)
+    if by_kind.get("included_tax") and totals and not tax_lines:
+        return _tax_included(totals, by_kind["included_tax"], items_total)
     best: tuple[int, Summary] | None = None
     optional_subtotals: list[Decimal | None] = [*subtotals] or [None]
     for (rank, total), subtotal, tax, discount, shipping, rounding in itertools.product(
@@ -153,6 +157,8 @@ def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Deci
         parts = [subtotal, tax, discount, shipping]
         if all(part is None for part in parts):
             continue
+        if tax is None and discount is None and shipping is None and mentions_tax:
+            continue  # "subtotal = total" only holds for documents that charge no tax at all
         sign = -1 if total < 0 else 1
         computed = (subtotal if subtotal is not None else Decimal(0)) - sign * (discount or 0) + (shipping or 0)
         computed += (tax or 0) + (rounding or 0)
@@ -168,9 +174,7 @@ def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Deci
         summary = best[1]
         summary.confidence = dict.fromkeys(summary.invoice_fields(), 0.97)
         return summary
-    if by_kind.get("included_tax") and totals:
-        return _tax_included(totals, by_kind["included_tax"], items_total)
-    return _unchecked(totals, subtotals, tax_lines)
+    return _unchecked(totals, labelled_subtotals, tax_lines)
 
 
 def _tax_included(totals: list[tuple[int, Decimal]], included: list[Decimal], items_total: Decimal | None) -> Summary:

@@ -48,3 +48,20 @@ def test_rows_that_do_not_multiply_out_are_not_items() -> None:
 
 def test_no_header_no_items() -> None:
     assert find_line_items(text_lines("Widget   2   50.00   100.00")) == []
+
+
+def test_receipt_items_without_a_table_header() -> None:
+    page = text_lines(
+        "The Daily Grind\n"
+        "Flat White (Oat)\n"
+        "  2 x £3.60            £7.20\n"
+        "Cappuccino             £3.40\n"
+        "Table 7                Eat in\n"
+        "TOTAL                  £10.60\n"
+        "Card                   £10.60"
+    )
+    items = find_line_items(page)
+    assert [(i.description, str(i.quantity), str(i.unit_price), str(i.amount)) for i in items] == [
+        ("Flat White (Oat)", "2", "3.60", "7.20"),
+        ("Cappuccino", "1", "3.40", "3.40"),
+    ]
