@@ -251,12 +251,15 @@ def find_vendor(lines: list[Line], *, buyer: str | None) -> Found[str] | None:
     votes: Counter[str] = Counter()
     spelled: dict[str, str] = {}
     for index, line in enumerate(lines):
-        for name in (name for cell in line.cells for name in _company_names(cell.text)):
-            key = name_key(name)
-            if not key or key == buyer_key:
-                continue
-            spelled.setdefault(key, name)
-            votes[key] += 1 + (2 if index in footer else 0) + (2 if line.page == 0 and index < 8 else 0)
+        for cell in line.cells:
+            for name in _company_names(cell.text):
+                key = name_key(name)
+                if not key or key == buyer_key:
+                    continue
+                spelled.setdefault(key, name)
+                votes[key] += 1 + (2 if index in footer else 0) + (2 if line.page == 0 and index < 8 else 0)
+                # "ACME GmbH · Street 1 · City": a sender line names the vendor
+                votes[key] += 3 if "·" in cell.text and name_key(cell.text.split("·")[0]) == key else 0
     heading = _heading(lines)
     if heading and name_key(heading) != buyer_key:
         extended = _with_legal_form(heading, lines)
