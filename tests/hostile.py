@@ -25,15 +25,19 @@ def text_bomb_pdf(repeats: int = 5_000_000) -> bytes:
     """A small PDF whose one compressed content stream expands to millions of text operations:
     ~350 KB on disk, several seconds and gigabytes of memory for a text extractor."""
     content = b"BT /F1 1 Tf " + b"0 0 Td (AAAAAAAAAAAAAAAA) Tj " * repeats + b"ET"
-    stream = zlib.compress(content, 9)
+    return _one_page(zlib.compress(content, 9), b"/Filter /FlateDecode")
+
+
+def _one_page(stream: bytes, filters: bytes = b"") -> bytes:
+    """A one-page PDF drawing ``stream`` with Helvetica as /F1."""
     return _assemble(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
             b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
             b"/Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+            b"<< /Length %d %s>>\nstream\n" % (len(stream), filters) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
         ]
     )
 
@@ -45,14 +49,4 @@ def simple_text_pdf(lines: list[str]) -> bytes:
         escaped = line.encode("ascii").replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
         ops.append(b"(" + escaped + b") Tj T*")
     ops.append(b"ET")
-    content = b"\n".join(ops)
-    return _assemble(
-        [
-            b"<< /Type /Catalog /Pages 2 0 R >>",
-            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        ]
-    )
+    return _one_page(b"\n".join(ops))

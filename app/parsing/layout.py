@@ -28,8 +28,22 @@ class Word:
         return self.bottom - self.top
 
 
+class _WordSpan:
+    """Vertical extent of a run of words."""
+
+    words: list[Word]
+
+    @property
+    def top(self) -> float:
+        return min(word.top for word in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(word.bottom for word in self.words)
+
+
 @dataclass
-class Cell:
+class Cell(_WordSpan):
     words: list[Word]
 
     @property
@@ -44,17 +58,9 @@ class Cell:
     def x1(self) -> float:
         return self.words[-1].x1
 
-    @property
-    def top(self) -> float:
-        return min(word.top for word in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(word.bottom for word in self.words)
-
 
 @dataclass
-class Line:
+class Line(_WordSpan):
     page: int
     words: list[Word]
     cells: list[Cell] = field(default_factory=list)
@@ -62,14 +68,6 @@ class Line:
     @property
     def text(self) -> str:
         return " ".join(word.text for word in self.words)
-
-    @property
-    def top(self) -> float:
-        return min(word.top for word in self.words)
-
-    @property
-    def bottom(self) -> float:
-        return max(word.bottom for word in self.words)
 
 
 #: A horizontal gap wider than this many times the line's median character height splits cells.
