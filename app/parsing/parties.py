@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.parsing import labels
@@ -26,6 +27,15 @@ _TITLES = re.compile(
     r"|^gutschrift$|^creditnota$|^請\s*求\s*書$|^領収書$|^avoir$|^quittung$|^kassenbon$",
     re.I,
 )
+
+
+def _at_cell_start(label: re.Pattern[str]) -> re.Pattern[str]:
+    """A party label opens its cell ("Bill to", "Client"), unlike "N° client" or "Customer no."."""
+    return re.compile(r"^\s*(?:" + label.pattern + ")", label.flags)
+
+
+_BUYER_LABEL = _at_cell_start(labels.BUYER)
+_SELLER_LABEL = _at_cell_start(labels.SELLER)
 _BUYER_HINT = re.compile(r"customer|client|kunde|buyer|purchaser|your|ihre|votre|su\b|购买方|购方|nabywca|klant", re.I)
 
 
@@ -65,25 +75,26 @@ def tax_id_from(text: str) -> str | None:
     return value
 
 
-def _buyer_block(lines: list[Line]) -> tuple[set[int], list[Cell]]:
-    """Line indices and label cells of the buyer's address block(s)."""
+def _cells_below(lines: list[Line], index: int, cell: Cell, *, limit: int) -> Iterator[tuple[int, Cell]]:
+    """The cells stacked under ``cell`` in its column, nearest first (an address block)."""
+    current, anchor = index, cell
+    for _ in range(limit):
+        below = cell_below(lines, current, anchor)
+        if below is None:
+            return
+        current, anchor = below
+        yield below
+
+
+def _buyer_block(lines: list[Line]) -> set[int]:
+    """Line indices of the buyer's address block(s): a buyer label and the lines under it."""
     block: set[int] = set()
-    label_cells: list[Cell] = []
     for index, line in enumerate(lines):
         for cell in line.cells:
-            match = labels.BUYER.search(cell.text)
-            if not match or match.start() > 3:
-                continue
-            label_cells.append(cell)
-            block.add(index)
-            current, anchor = index, cell
-            for _ in range(8):
-                below = cell_below(lines, current, anchor)
-                if below is None:
-                    break
-                current, anchor = below
-                block.add(current)
-    return block, label_cells
+            if _BUYER_LABEL.search(cell.text):
+                block.add(index)
+                block.update(below_index for below_index, _ in _cells_below(lines, index, cell, limit=8))
+    return block
 
 
 def _footer_lines(lines: list[Line]) -> set[int]:
@@ -94,7 +105,7 @@ def _footer_lines(lines: list[Line]) -> set[int]:
 
 
 def tax_ids(lines: list[Line]) -> list[TaxIdSpot]:
-    buyer_lines, _ = _buyer_block(lines)
+    buyer_lines = _buyer_block(lines)
     footer = _footer_lines(lines)
     spots: list[TaxIdSpot] = []
     for index, line in enumerate(lines):
@@ -141,21 +152,21 @@ def _company_names(text: str) -> list[str]:
 
 def _heading(lines: list[Line]) -> str | None:
     """The largest text near the top of the first page that is not a document title."""
-    first_page = [line for line in lines if line.page == 0][:12]
     best: tuple[float, str] | None = None
-    for line in first_page:
+    for index, line in enumerate(lines[:12]):  # pages come in order: these are page 1's first lines
+        if line.page != 0:
+            break
         for cell in line.cells:
             if _TITLES.match(cell.text.strip()) or not re.search(r"[^\W\d_]{2}", cell.text):
                 continue
             height = max(word.height for word in cell.words)
             if best is None or height > best[0] + 0.5:
-                best = (height, _with_next_line(lines, line, cell, height))
+                best = (height, _with_next_line(lines, index, cell, height))
     return best[1] if best else None
 
 
-def _with_next_line(lines: list[Line], line: Line, cell: Cell, height: float) -> str:
+def _with_next_line(lines: list[Line], index: int, cell: Cell, height: float) -> str:
     """A heading set over two lines ("Tulpenhof" / "Bloemen B.V.") read as one name."""
-    index = lines.index(line)
     below = cell_below(lines, index, cell, max_lines=1)
     if below is not None and not labels.LEGAL_FORM.search(cell.text) and not re.search(r"\d", below[1].text):
         next_cell = below[1]
@@ -182,11 +193,6 @@ def _is_party_name(text: str) -> bool:
     return not any(p.search(text) for p in (*other_labels, labels.INVOICE_DATE, labels.GENERIC_DATE, labels.DUE_DATE))
 
 
-def _at_cell_start(label: re.Pattern[str]) -> re.Pattern[str]:
-    """A party label opens its cell ("Bill to", "Client"), unlike "N° client" or "Customer no."."""
-    return re.compile(r"^\s*(?:" + label.pattern + ")", label.flags)
-
-
 def _names_under_label(lines: list[Line], label: re.Pattern[str]) -> list[str]:
     """For each cell opening with ``label``: the rest of the cell, else the first name below it
     (an "Attn:" line between label and name is passed over)."""
@@ -200,20 +206,14 @@ def _names_under_label(lines: list[Line], label: re.Pattern[str]) -> list[str]:
             if rest:
                 names.append(rest)
                 continue
-            current, anchor = index, cell
-            for _ in range(3):
-                below = cell_below(lines, current, anchor)
-                if below is None:
-                    break
-                current, anchor = below
-                if not labels.ATTENTION.search(anchor.text):
-                    names.append(anchor.text.strip())
-                    break
+            below = (c for _, c in _cells_below(lines, index, cell, limit=3) if not labels.ATTENTION.search(c.text))
+            if (first := next(below, None)) is not None:
+                names.append(first.text.strip())
     return names
 
 
 def find_buyer(lines: list[Line]) -> Found[str] | None:
-    for text in _names_under_label(lines, _at_cell_start(labels.BUYER)):
+    for text in _names_under_label(lines, _BUYER_LABEL):
         if _is_party_name(text):
             return Found(text, 0.85)
     for line in lines:
@@ -243,7 +243,7 @@ def buyer_below_sender_line(lines: list[Line], vendor: str) -> Found[str] | None
 
 def find_vendor(lines: list[Line], *, buyer: str | None) -> Found[str] | None:
     buyer_key = name_key(buyer) if buyer else None
-    for text in _names_under_label(lines, _at_cell_start(labels.SELLER)):
+    for text in _names_under_label(lines, _SELLER_LABEL):
         if _is_party_name(text) and name_key(text) != buyer_key:
             return Found(_with_legal_form(text, lines), 0.85)
 
