@@ -106,3 +106,59 @@ def find_amounts(line: str) -> list[Decimal]:
 
 def to_money(value: Decimal) -> Decimal:
     return value.quantize(_CENT)
+
+
+_CHINESE_DIGITS = {
+    ch: n
+    for n, chars in enumerate(("零〇", "壹一", "贰贰两貳", "叁三參", "肆四", "伍五", "陆六陸", "柒七", "捌八", "玖九"))
+    for ch in chars
+}
+_CHINESE_UNITS = {"拾": 10, "十": 10, "佰": 100, "百": 100, "仟": 1000, "千": 1000}
+_CHINESE_SECTIONS = {"万": 10**4, "萬": 10**4, "亿": 10**8, "億": 10**8}
+_CHINESE_FRACTIONS = {"角": Decimal("0.1"), "分": Decimal("0.01")}
+
+
+def amount_in_chinese_words(text: str) -> Decimal | None:
+    """The amount written in capital numerals (大写) on Chinese invoices: 陆万柒仟捌佰陆拾玖圆肆角捌分 -> 67869.48.
+
+    None when the text holds no such amount or is malformed (a digit with no place after the yuan)."""
+    words = "".join(
+        ch
+        for ch in text
+        if ch in _CHINESE_DIGITS
+        or ch in _CHINESE_UNITS
+        or ch in _CHINESE_SECTIONS
+        or ch in _CHINESE_FRACTIONS
+        or ch in "圆元整正"
+    )
+    if not words:
+        return None
+    whole, found_yuan, fraction = words.partition("圆") if "圆" in words else words.partition("元")
+    if not found_yuan:
+        whole, fraction = "", words
+    hundred_millions, ten_thousands, section, digit = 0, 0, 0, 0
+    for ch in whole:
+        if ch in _CHINESE_DIGITS:
+            digit = _CHINESE_DIGITS[ch]
+        elif ch in _CHINESE_UNITS:
+            section += (digit or 1) * _CHINESE_UNITS[ch]
+            digit = 0
+        elif _CHINESE_SECTIONS[ch] == 10**4:
+            ten_thousands += (section + digit) * 10**4
+            section = digit = 0
+        else:
+            hundred_millions += (ten_thousands + section + digit) * 10**8
+            ten_thousands = section = digit = 0
+    value = Decimal(hundred_millions + ten_thousands + section + digit)
+    pending: int | None = None
+    for ch in fraction:
+        if ch in _CHINESE_DIGITS:
+            pending = _CHINESE_DIGITS[ch]
+        elif ch in _CHINESE_FRACTIONS:
+            if pending is None:
+                return None
+            value += pending * _CHINESE_FRACTIONS[ch]
+            pending = None
+    if pending:
+        return None
+    return value

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.parsing import labels
+from app.parsing import fapiao, labels
 from app.parsing.amounts import to_money
 from app.parsing.currency import detect_currency
 from app.parsing.dates import numeric_order_hint
@@ -51,18 +51,11 @@ def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
     if day_first is None and currency is not None:
         day_first = currency not in _MONTH_FIRST_CURRENCIES
 
-    buyer = find_buyer(lines)
-    if buyer:
-        _set(invoice, "buyer", buyer.value, buyer.confidence)
-    if vendor := find_vendor(lines, buyer=buyer.value if buyer else None):
-        _set(invoice, "vendor", vendor.value, vendor.confidence)
-        if buyer is None and (buyer := buyer_below_sender_line(lines, vendor.value)):
-            _set(invoice, "buyer", buyer.value, buyer.confidence)
-    vendor_tax_id, buyer_tax_id = find_tax_ids(lines)
-    if vendor_tax_id:
-        _set(invoice, "vendor_tax_id", vendor_tax_id.value, vendor_tax_id.confidence)
-    if buyer_tax_id:
-        _set(invoice, "buyer_tax_id", buyer_tax_id.value, buyer_tax_id.confidence)
+    is_fapiao = fapiao.is_fapiao(full_text)
+    if is_fapiao:
+        _fapiao_parties(invoice, lines)
+    else:
+        _parties(invoice, lines)
 
     if number := find_invoice_number(lines):
         _set(invoice, "invoice_number", number.value, number.confidence)
@@ -74,7 +67,11 @@ def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
     invoice.line_items = find_line_items(lines)
     amounts = [item.amount for item in invoice.line_items if item.amount is not None]
     items_total = sum(amounts, Decimal(0)) if amounts else None
-    summary = summarise(lines, whole_units=currency in _WHOLE_UNIT_CURRENCIES, items_total=items_total)
+    if is_fapiao:
+        summary, warnings = fapiao.summarise(lines)
+        invoice.warnings.extend(warnings)
+    else:
+        summary = summarise(lines, whole_units=currency in _WHOLE_UNIT_CURRENCIES, items_total=items_total)
     if summary.total is not None and summary.total > 0 and labels.CREDIT_NOTE_TITLE.search(full_text):
         summary.negate()
     for name, value in summary.invoice_fields().items():
@@ -91,6 +88,28 @@ def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
         invoice.warnings.append(
             ParseWarning(code="field_not_found", message=f"{name} was not found; please check the document.")
         )
+
+
+def _parties(invoice: ExtractedInvoice, lines: list[Line]) -> None:
+    buyer = find_buyer(lines)
+    if buyer:
+        _set(invoice, "buyer", buyer.value, buyer.confidence)
+    if vendor := find_vendor(lines, buyer=buyer.value if buyer else None):
+        _set(invoice, "vendor", vendor.value, vendor.confidence)
+        if buyer is None and (buyer := buyer_below_sender_line(lines, vendor.value)):
+            _set(invoice, "buyer", buyer.value, buyer.confidence)
+    for name, found in zip(("vendor_tax_id", "buyer_tax_id"), find_tax_ids(lines), strict=True):
+        if found:
+            _set(invoice, name, found.value, found.confidence)
+
+
+def _fapiao_parties(invoice: ExtractedInvoice, lines: list[Line]) -> None:
+    parties = fapiao.find_parties(lines)
+    for role, prefix in (("seller", "vendor"), ("buyer", "buyer")):
+        party = parties[role]
+        for name, found in ((prefix, party.name), (f"{prefix}_tax_id", party.tax_id)):
+            if found:
+                _set(invoice, name, found.value, found.confidence)
 
 
 def _check_line_items(invoice: ExtractedInvoice) -> None:

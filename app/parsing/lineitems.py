@@ -60,6 +60,15 @@ def _quantity_price(numbers: list[Decimal], amount: Decimal) -> tuple[Decimal, D
     return None
 
 
+def _priced_amount(numbers: list[Decimal]) -> tuple[Decimal, Decimal, Decimal] | None:
+    """Quantity, unit price and amount: the rightmost figure that is the product of two figures
+    before it (the amount column may be followed by tax columns, as on Chinese VAT invoices)."""
+    for end in range(len(numbers) - 1, 1, -1):
+        if pair := _quantity_price(numbers[:end], numbers[end]):
+            return (*pair, numbers[end])
+    return None
+
+
 def _description(cells: list[Cell], column: tuple[float, float]) -> tuple[str, float]:
     """Text of the cells in the description column, and its type size."""
     left, right = column
@@ -136,15 +145,13 @@ def _table_items(lines: list[Line]) -> list[LineItem]:
             continue
         numbers = _numbers([cell for cell in line.cells if cell.x0 >= column[1] - 2])
         if numbers:
-            pair = _quantity_price(numbers[:-1], numbers[-1])
-            if pair is None:
+            found = _priced_amount(numbers)
+            if found is None:
                 continue
             description, item_height = _description(line.cells, column)
-            quantity, price = pair
+            quantity, price, amount = found
             items.append(
-                LineItem(
-                    description=description or None, quantity=_plain(quantity), unit_price=price, amount=numbers[-1]
-                )
+                LineItem(description=description or None, quantity=_plain(quantity), unit_price=price, amount=amount)
             )
             item_line = line
             continue
