@@ -87,7 +87,8 @@ def find_parties(lines: list[Line]) -> dict[str, Party]:
 def summarise(lines: list[Line]) -> tuple[Summary, list[ParseWarning]]:
     """Net sum and tax from the 合计 row, the total from 价税合计 (小写), checked against each
     other and against the total in words."""
-    summary, warnings = Summary(), []
+    summary = Summary()
+    warnings: list[ParseWarning] = []
     words_total: Decimal | None = None
     for line in lines:
         compact = re.sub(r"\s+", "", line.text)
