@@ -13,7 +13,13 @@ from app.parsing.fields import find_due_date, find_invoice_date, find_invoice_nu
 from app.parsing.layout import Line
 from app.parsing.lineitems import find_line_items
 from app.parsing.model import ExtractedInvoice, ParseWarning
-from app.parsing.parties import buyer_below_sender_line, find_buyer, find_tax_ids, find_vendor
+from app.parsing.parties import (
+    buyer_below_sender_line,
+    find_buyer,
+    find_tax_ids,
+    find_vendor,
+    unlabelled_recipient,
+)
 from app.parsing.pdf import looks_like_pdf, read_text
 from app.parsing.totals import summarise
 
@@ -96,9 +102,12 @@ def _parties(invoice: ExtractedInvoice, lines: list[Line]) -> None:
         _set(invoice, "buyer", buyer.value, buyer.confidence)
     if vendor := find_vendor(lines, buyer=buyer.value if buyer else None):
         _set(invoice, "vendor", vendor.value, vendor.confidence)
-        if buyer is None and (buyer := buyer_below_sender_line(lines, vendor.value)):
-            _set(invoice, "buyer", buyer.value, buyer.confidence)
-    for name, found in zip(("vendor_tax_id", "buyer_tax_id"), find_tax_ids(lines), strict=True):
+        if buyer is None:
+            buyer = buyer_below_sender_line(lines, vendor.value) or unlabelled_recipient(lines, vendor.value)
+            if buyer:
+                _set(invoice, "buyer", buyer.value, buyer.confidence)
+    tax_ids = find_tax_ids(lines, buyer=buyer.value if buyer else None)
+    for name, found in zip(("vendor_tax_id", "buyer_tax_id"), tax_ids, strict=True):
         if found:
             _set(invoice, name, found.value, found.confidence)
 

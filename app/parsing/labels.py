@@ -184,6 +184,13 @@ SELLER = _any(
     r"^\s*fr[åa]n\s*$|^\s*van\s*$|^\s*von\s*$|^\s*de\s*$",
 )
 
+#: A postcode and town line of an address: "8400 Winterthur", "2675 LZ Honselersdijk", "Guildford GU1 3AJ",
+#: "Austin, TX 78701", "Mysuru - 570001", "00-950 Warszawa", "114 35 Stockholm".
+POSTCODE_LINE = re.compile(
+    r"\b\d{4,5}\s+[^\W\d_]|\b\d{4}\s?[A-Z]{2}\b|\b[A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}\b|\b[A-Z]{2}\s+\d{5}(?:-\d{4})?\b"
+    r"|\b[A-Z]\d[A-Z]\s?\d[A-Z]\d\b|\b\d{6}\b|\b\d{2}-\d{3}\s+[^\W\d_]|\b\d{3}\s\d{2}\s+[^\W\d_]"
+)
+
 SHIP_TO = _any(
     r"ship\s+to|deliver\s+to|consignee|lieferanschrift|livr[ée]\s+[àa]|adresse\s+de\s+livraison|afleveradres"
 )

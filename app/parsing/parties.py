@@ -36,6 +36,7 @@ def _at_cell_start(label: re.Pattern[str]) -> re.Pattern[str]:
 
 _BUYER_LABEL = _at_cell_start(labels.BUYER)
 _SELLER_LABEL = _at_cell_start(labels.SELLER)
+_ASIDE = re.compile(r"^\s*\([^)]*\)")
 _BUYER_HINT = re.compile(r"customer|client|kunde|buyer|purchaser|your|ihre|votre|su\b|购买方|购方|nabywca|klant", re.I)
 
 
@@ -104,8 +105,33 @@ def _footer_lines(lines: list[Line]) -> set[int]:
     return {i for i, line in enumerate(lines) if line.top > 0.85 * bottoms[line.page]}
 
 
-def tax_ids(lines: list[Line]) -> list[TaxIdSpot]:
+def _address_block(lines: list[Line], name: str) -> dict[int, float]:
+    """The address block that ``name`` heads on the first page, as {line index: leftmost x of a
+    cell that belongs to it}: the block's own lines, and the line right after it from the block's
+    left edge on (a tax id printed under the block, maybe further right)."""
+    key = name_key(name)
+    for index, line in enumerate(lines):
+        if line.page != 0:
+            break
+        for cell in line.cells:
+            if name_key(cell.text) != key:
+                continue
+            block = dict.fromkeys([index, *(i for i, _ in _cells_below(lines, index, cell, limit=6))], float("-inf"))
+            last = lines[max(block)]
+            after = max(block) + 1
+            if (
+                after < len(lines)
+                and lines[after].page == 0
+                and lines[after].top - last.bottom < last.bottom - last.top
+            ):
+                block[after] = cell.x0 - 2
+            return block
+    return {}
+
+
+def tax_ids(lines: list[Line], *, buyer: str | None = None) -> list[TaxIdSpot]:
     buyer_lines = _buyer_block(lines)
+    buyer_address = _address_block(lines, buyer) if buyer else {}
     footer = _footer_lines(lines)
     spots: list[TaxIdSpot] = []
     for index, line in enumerate(lines):
@@ -118,7 +144,8 @@ def tax_ids(lines: list[Line]) -> list[TaxIdSpot]:
                 if value is None:
                     continue
                 hinted = bool(_BUYER_HINT.search(cell.text[: match.start()]))
-                spots.append(TaxIdSpot(value, index, hinted or index in buyer_lines, index in footer))
+                in_buyer_block = index in buyer_lines or cell.x0 >= buyer_address.get(index, float("inf"))
+                spots.append(TaxIdSpot(value, index, hinted or in_buyer_block, index in footer))
     return spots
 
 
@@ -202,7 +229,7 @@ def _names_under_label(lines: list[Line], label: re.Pattern[str]) -> list[str]:
             match = label.search(cell.text)
             if match is None:
                 continue
-            rest = cell.text[match.end() :].strip(" :")
+            rest = _ASIDE.sub("", cell.text[match.end() :]).strip(" :")  # "Buyer (Bill to)"
             if rest:
                 names.append(rest)
                 continue
@@ -239,6 +266,31 @@ def buyer_below_sender_line(lines: list[Line], vendor: str) -> Found[str] | None
                 if below is not None and _is_party_name(below[1].text):
                     return Found(below[1].text.strip(), 0.7)
     return None
+
+
+def _continues_a_block(lines: list[Line], index: int, cell: Cell) -> bool:
+    above = cell_above(lines, index, cell, max_lines=1)
+    return above is not None and cell.top - above[1].bottom < 1.5 * (cell.bottom - cell.top)
+
+
+def unlabelled_recipient(lines: list[Line], vendor: str) -> Found[str] | None:
+    """In a letter-style invoice the recipient's address has no label: a block of lines in one
+    column near the top of the first page (name, maybe a contact, street, postcode and town)
+    that does not name the vendor. Only a single such block counts."""
+    vendor_key = name_key(vendor)
+    page_end = max(line.bottom for line in lines if line.page == 0)
+    found: list[str] = []
+    for index, line in enumerate(lines):
+        if line.page != 0 or line.top > 0.4 * page_end:
+            break
+        for cell in line.cells:
+            if not _is_party_name(cell.text) or _continues_a_block(lines, index, cell):
+                continue
+            block = [cell.text, *(below.text for _, below in _cells_below(lines, index, cell, limit=5))]
+            names_vendor = any(vendor_key in name_key(text) for text in block)
+            if len(block) >= 3 and not names_vendor and any(labels.POSTCODE_LINE.search(t) for t in block[1:]):
+                found.append(cell.text.strip())
+    return Found(found[0], 0.7) if len(found) == 1 else None
 
 
 def find_vendor(lines: list[Line], *, buyer: str | None) -> Found[str] | None:
@@ -283,9 +335,10 @@ def _with_legal_form(name: str, lines: list[Line]) -> str:
     return name
 
 
-def find_tax_ids(lines: list[Line]) -> tuple[Found[str] | None, Found[str] | None]:
-    """(vendor's, buyer's) tax id."""
-    spots = tax_ids(lines)
+def find_tax_ids(lines: list[Line], *, buyer: str | None = None) -> tuple[Found[str] | None, Found[str] | None]:
+    """(vendor's, buyer's) tax id; ``buyer`` is the buyer's name when known, whose address block
+    holds the buyer's id."""
+    spots = tax_ids(lines, buyer=buyer)
     vendor_votes = Counter(s.value for s in spots if not s.for_buyer)
     buyer_votes = Counter(s.value for s in spots if s.for_buyer)
     vendor = None
@@ -293,8 +346,5 @@ def find_tax_ids(lines: list[Line]) -> tuple[Found[str] | None, Found[str] | Non
         value, count = vendor_votes.most_common(1)[0]
         in_footer = any(s.in_footer and s.value == value for s in spots)
         vendor = Found(value, 0.9 if count > 1 or in_footer else 0.75)
-    buyer = None
     candidates = [v for v, _ in buyer_votes.most_common() if vendor is None or v != vendor.value]
-    if candidates:
-        buyer = Found(candidates[0], 0.8)
-    return vendor, buyer
+    return vendor, Found(candidates[0], 0.8) if candidates else None

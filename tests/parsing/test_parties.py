@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from app.parsing.layout import text_lines
-from app.parsing.parties import buyer_below_sender_line, find_buyer, find_tax_ids, find_vendor, tax_id_from
+from app.parsing.parties import (
+    buyer_below_sender_line,
+    find_buyer,
+    find_tax_ids,
+    find_vendor,
+    tax_id_from,
+    unlabelled_recipient,
+)
 
 
 def test_tax_id_after_its_label() -> None:
@@ -62,3 +69,40 @@ def test_tax_ids_in_the_buyer_block_are_the_buyers() -> None:
     vendor, buyer = find_tax_ids(page)
     assert vendor is not None and vendor.value == "DE812345673"
     assert buyer is not None and buyer.value == "DE316582040"
+
+
+LETTER = (
+    "ZEELAND LOGISTICS B.V.\n"
+    "Havenweg 21 · 4382 NC Vlissingen\n"
+    "\n\n"
+    "Van Dijk Groenten B.V.\n"
+    "Veilingweg 4\n"
+    "2675 LZ Honselersdijk\n"
+    "BTW: NL829374619B01\n"
+    "\n\n\n\n\n\n\n\n\n\n\n\n\n\n"
+    "Zeeland Logistics B.V. · BTW NL805423618B01"
+)
+
+
+def test_unlabelled_recipient_block_is_the_buyer_and_holds_its_tax_id() -> None:
+    page = text_lines(LETTER)
+    buyer = unlabelled_recipient(page, "Zeeland Logistics B.V.")
+    assert buyer is not None and buyer.value == "Van Dijk Groenten B.V."
+    vendor_id, buyer_id = find_tax_ids(page, buyer=buyer.value)
+    assert vendor_id is not None and vendor_id.value == "NL805423618B01"
+    assert buyer_id is not None and buyer_id.value == "NL829374619B01"
+
+
+def test_the_vendors_own_block_is_not_a_recipient() -> None:
+    page = text_lines("Zeeland Logistics B.V.\nHavenweg 21\n4382 NC Vlissingen\n\n\nBedankt")
+    assert unlabelled_recipient(page, "Zeeland Logistics B.V.") is None
+
+
+def test_a_block_without_a_postcode_line_is_not_an_address() -> None:
+    page = text_lines("ACME Ltd\n\n\nConsulting services\nMarch retainer\nSupport hours\n")
+    assert unlabelled_recipient(page, "ACME Ltd") is None
+
+
+def test_buyer_label_with_an_aside() -> None:
+    page = text_lines("Buyer (Bill to)\nLakshmi Traders\n18, Sayyaji Rao Road")
+    assert find_buyer(page).value == "Lakshmi Traders"  # type: ignore[union-attr]
