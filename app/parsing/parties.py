@@ -192,15 +192,28 @@ def _heading(lines: list[Line]) -> str | None:
     return best[1] if best else None
 
 
+def _ends_in_legal_form(name: str) -> bool:
+    return any(match.end() >= len(name.rstrip(" .")) for match in labels.LEGAL_FORM.finditer(name))
+
+
 def _with_next_line(lines: list[Line], index: int, cell: Cell, height: float) -> str:
-    """A heading set over two lines ("Tulpenhof" / "Bloemen B.V.") read as one name."""
-    below = cell_below(lines, index, cell, max_lines=1)
-    if below is not None and not labels.LEGAL_FORM.search(cell.text) and not re.search(r"\d", below[1].text):
-        next_cell = below[1]
+    """A heading set over several lines ("Tulpenhof" / "Bloemen B.V.", "Kowalski Sp. z" / "o.o.")
+    read as one name: lines in the same place and type size, without figures, until the name
+    ends in a legal form."""
+    parts = [cell.text.strip()]
+    for _ in range(3):
+        if _ends_in_legal_form(" ".join(parts)):
+            break
+        below = cell_below(lines, index, cell, max_lines=1)
+        if below is None or re.search(r"\d", below[1].text):
+            break
+        index, next_cell = below
         next_height = max(word.height for word in next_cell.words)
-        if abs(next_cell.x0 - cell.x0) < 3 and abs(next_height - height) <= 0.15 * height:
-            return f"{cell.text.strip()} {next_cell.text.strip()}"
-    return cell.text.strip()
+        if abs(next_cell.x0 - cell.x0) >= 3 or abs(next_height - height) > 0.15 * height:
+            break
+        parts.append(next_cell.text.strip())
+        cell = next_cell
+    return " ".join(parts)
 
 
 def _is_party_name(text: str) -> bool:

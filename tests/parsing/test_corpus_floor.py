@@ -9,7 +9,7 @@ from tests.conftest import CORPUS, need
 #: The share of the corpus's text PDFs each field must get right: today's figures (bench/accuracy.py)
 #: less a small margin. Raise them as extraction improves; never lower them to make a change pass.
 FLOORS = {
-    "vendor": 0.91,
+    "vendor": 0.93,
     "vendor_tax_id": 0.95,
     "buyer": 0.97,
     "buyer_tax_id": 0.95,

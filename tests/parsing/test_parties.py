@@ -106,3 +106,9 @@ def test_a_block_without_a_postcode_line_is_not_an_address() -> None:
 def test_buyer_label_with_an_aside() -> None:
     page = text_lines("Buyer (Bill to)\nLakshmi Traders\n18, Sayyaji Rao Road")
     assert find_buyer(page).value == "Lakshmi Traders"  # type: ignore[union-attr]
+
+
+def test_heading_set_over_several_lines_up_to_its_legal_form() -> None:
+    page = text_lines("Przedsiębiorstwo\nHandlowe\nKowalski Sp. z\no.o.\nul. Wielicka 72\n30-552 Kraków")
+    found = find_vendor(page, buyer=None)
+    assert found is not None and found.value == "Przedsiębiorstwo Handlowe Kowalski Sp. z o.o."
