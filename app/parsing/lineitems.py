@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 
 from app.parsing import labels
@@ -23,19 +24,41 @@ _TOLERANCE = Decimal("0.005")
 _POSITION = re.compile(r"^\s*(?:\d{1,3}\.?|pos\.?)\s*$", re.I)
 
 
-def _description_column(line: Line) -> tuple[float, float] | None:
-    """The x-range of the description column if ``line`` is an item table's header."""
+@dataclass(frozen=True)
+class _Header:
+    """An item table's header line: its column heads and which of them is the description."""
+
+    columns: list[Cell]
+    description: int
+
+    def column_of(self, cell: Cell) -> int | None:
+        """The column a cell sits in: the head it lines up with (left, right or centre aligned),
+        except that text starting right of the previous head belongs to the description, which
+        may start left of its centred head. None for cells left of the table (a sidebar)."""
+        first = self.columns[0]
+        if cell.x0 < first.x0 - max(15.0, (first.x1 - first.x0) / 2):
+            return None
+
+        def misalignment(head: Cell) -> float:
+            centre, head_centre = (cell.x0 + cell.x1) / 2, (head.x0 + head.x1) / 2
+            return min(abs(cell.x0 - head.x0), abs(cell.x1 - head.x1), abs(centre - head_centre))
+
+        column = min(range(len(self.columns)), key=lambda i: misalignment(self.columns[i]))
+        if column < self.description and cell.x0 > self.columns[self.description - 1].x1:
+            return self.description
+        return column
+
+
+def _header(line: Line) -> _Header | None:
+    """The header if ``line`` heads an item table (a description column and a quantity or amount)."""
     text = line.text
     if not labels.COLUMN_DESCRIPTION.search(text):
         return None
     if not (labels.COLUMN_QUANTITY.search(text) or labels.COLUMN_AMOUNT.search(text)):
         return None
-    # the rightmost description-like header: "Pos | Artikel | Bezeichnung" describes in "Bezeichnung"
+    # the rightmost description-like head: "Pos | Artikel | Bezeichnung" describes in "Bezeichnung"
     position = max(i for i, cell in enumerate(line.cells) if labels.COLUMN_DESCRIPTION.search(cell.text))
-    header = line.cells[position]
-    left = line.cells[position - 1].x1 + 2 if position > 0 else header.x0 - 15
-    right = line.cells[position + 1].x0 - 2 if position + 1 < len(line.cells) else float("inf")
-    return left, right
+    return _Header(line.cells, position)
 
 
 def _is_totals_line(line: Line) -> bool:
@@ -69,10 +92,9 @@ def _priced_amount(numbers: list[Decimal]) -> tuple[Decimal, Decimal, Decimal] |
     return None
 
 
-def _description(cells: list[Cell], column: tuple[float, float]) -> tuple[str, float]:
+def _description(cells: list[Cell], header: _Header) -> tuple[str, float]:
     """Text of the cells in the description column, and its type size."""
-    left, right = column
-    inside = [cell for cell in cells if left <= cell.x0 < right]
+    inside = [cell for cell in cells if header.column_of(cell) == header.description]
     texts = [cell.text for cell in inside if not _POSITION.match(cell.text)]
     height = max((word.height for cell in inside for word in cell.words), default=0.0)
     return " ".join(texts).strip(), height
@@ -123,43 +145,103 @@ def find_receipt_items(lines: list[Line]) -> list[LineItem]:
 
 
 def find_line_items(lines: list[Line]) -> list[LineItem]:
-    if any(_description_column(line) is not None for line in lines):
+    if any(_header(line) is not None for line in lines):
         return _table_items(lines)
     return find_receipt_items(lines)
 
 
-def _table_items(lines: list[Line]) -> list[LineItem]:
-    items: list[LineItem] = []
-    item_line: Line | None = None
-    item_height = 0.0
-    column: tuple[float, float] | None = None
+@dataclass
+class _Row:
+    """A line of an item table: an item (figures that multiply out) or text in the description column."""
+
+    line: Line
+    height: float
+    item: LineItem | None = None
+    text: str = ""
+
+
+def _table_rows(lines: list[Line]) -> list[_Row]:
+    rows: list[_Row] = []
+    header: _Header | None = None
     for line in lines:
-        header = _description_column(line)
-        if header is not None:
-            column = header
+        if (found := _header(line)) is not None:
+            header = found
             continue
-        if column is None:
+        if header is None:
             continue
         if _is_totals_line(line):
-            column = None
+            header = None
             continue
-        numbers = _numbers([cell for cell in line.cells if cell.x0 >= column[1] - 2])
-        if numbers:
-            found = _priced_amount(numbers)
-            if found is None:
-                continue
-            description, item_height = _description(line.cells, column)
-            quantity, price, amount = found
-            items.append(
-                LineItem(description=description or None, quantity=_plain(quantity), unit_price=price, amount=amount)
-            )
-            item_line = line
+        description, height = _description(line.cells, header)
+        figures = [cell for cell in line.cells if _right_of(header.column_of(cell), header.description)]
+        if numbers := _numbers(figures):
+            if (priced := _priced_amount(numbers)) is not None:
+                quantity, price, amount = priced
+                item = LineItem(
+                    description=description or None, quantity=_plain(quantity), unit_price=price, amount=amount
+                )
+                rows.append(_Row(line, height or max(word.height for word in line.words), item=item))
+        elif description:
+            rows.append(_Row(line, height, text=description))
+    return rows
+
+
+def _right_of(column: int | None, description: int) -> bool:
+    return column is not None and column > description
+
+
+def _gap(upper: Line, lower: Line) -> float:
+    return lower.top - upper.bottom if upper.page == lower.page else float("inf")
+
+
+def _closeness(upper: _Row, lower: _Row) -> float | None:
+    """The gap between two rows when they read as one wrapped cell (close, same type size)."""
+    height = max(upper.height, lower.height, 1.0)
+    gap = _gap(upper.line, lower.line)
+    return gap if gap < 1.2 * height and abs(upper.height - lower.height) <= 0.1 * height else None
+
+
+def _owner_after(rows: list[_Row], joined: dict[int, tuple[int, bool]], index: int) -> int | None:
+    """The item that text following row ``index`` would continue, if any."""
+    if rows[index].item is not None:
+        return index
+    owner, after = joined.get(index, (None, False))
+    return owner if after else None
+
+
+def _table_items(lines: list[Line]) -> list[LineItem]:
+    """Items, each with the wrapped description text around it: a text-only line joins the row
+    next to it (an item, or text already joined to an item) when it is close and in the same type
+    size, the nearer one if both are; text above an item row is read before the row's own text."""
+    rows = _table_rows(lines)
+    joined: dict[int, tuple[int, bool]] = {}  # text row -> (item row, whether it comes after)
+
+    for index, row in enumerate(rows):
+        if row.item is not None:
             continue
-        text, height = _description(line.cells, column)
-        if not (items and item_line and text and items[-1].description):
+        options: list[tuple[float, int, bool]] = []
+        owner = _owner_after(rows, joined, index - 1) if index > 0 else None
+        if owner is not None and (gap := _closeness(rows[index - 1], row)) is not None:
+            options.append((gap, owner, True))
+        following = index + 1 if index + 1 < len(rows) and rows[index + 1].item is not None else None
+        if following is not None and (gap := _closeness(row, rows[following])) is not None:
+            options.append((gap, following, False))
+        if options:
+            _, owner, after = min(options)
+            joined[index] = (owner, after)
+    for index in range(len(rows) - 2, -1, -1):  # text lines stacked above an item's first text line
+        below = joined.get(index + 1)
+        unjoined_text = rows[index].item is None and index not in joined
+        if unjoined_text and below and not below[1] and _closeness(rows[index], rows[index + 1]) is not None:
+            joined[index] = below
+
+    items = []
+    for index, row in enumerate(rows):
+        if row.item is None:
             continue
-        close_below = line.page == item_line.page and line.top - item_line.bottom < 1.2 * max(item_height, 1.0)
-        if close_below and abs(height - item_height) <= 0.1 * max(item_height, 1.0):
-            items[-1].description = f"{items[-1].description} {text}"
-            item_line = line
+        around = sorted((after, i) for i, (owner, after) in joined.items() if owner == index)
+        before = [rows[i].text for after, i in around if not after]
+        parts = [*before, row.item.description or "", *(rows[i].text for after, i in around if after)]
+        row.item.description = " ".join(part for part in parts if part) or None
+        items.append(row.item)
     return items

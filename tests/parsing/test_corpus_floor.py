@@ -22,7 +22,7 @@ FLOORS = {
     "discount_amount": 0.97,
     "shipping_amount": 0.97,
     "total_amount": 0.97,
-    "line_items": 0.87,
+    "line_items": 0.95,
 }
 
 

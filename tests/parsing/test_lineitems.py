@@ -65,3 +65,29 @@ def test_receipt_items_without_a_table_header() -> None:
         ("Flat White (Oat)", "2", "3.60", "7.20"),
         ("Cappuccino", "1", "3.40", "3.40"),
     ]
+
+
+def test_description_wrapped_around_a_vertically_centred_row() -> None:
+    page = text_lines(
+        "Lín. Código   Concepto                       Cant.    Precio    Importe\n"
+        "              Impresión libro 'Rutas',\n"
+        "1    LIB-240                                 1500     4,85      7.275,00\n"
+        "              240 pág., tapa blanda\n"
+        "\n"
+        "              Carteles promocionales\n"
+        "2    CAR-57                                  250      1,90      475,00\n"
+        "              50x70 cm,\n"
+        "              brillo\n"
+    )
+    assert [(i.description, i.amount) for i in find_line_items(page)] == [
+        ("Impresión libro 'Rutas', 240 pág., tapa blanda", Decimal("7275.00")),
+        ("Carteles promocionales 50x70 cm, brillo", Decimal("475.00")),
+    ]
+
+
+def test_text_left_of_the_table_is_not_a_description() -> None:
+    page = text_lines(
+        "                          Nazwa towaru                Ilość    Cena     Wartość\n"
+        "mBank S.A. PL61 1140      Cement portlandzki          320      24,90    7 968,00\n"
+    )
+    assert [i.description for i in find_line_items(page)] == ["Cement portlandzki"]
