@@ -18,6 +18,7 @@ from app.parsing.parties import (
     find_buyer,
     find_tax_ids,
     find_vendor,
+    find_vendor_address,
     unlabelled_recipient,
 )
 from app.parsing.pdf import looks_like_pdf, read_text
@@ -102,6 +103,8 @@ def _parties(invoice: ExtractedInvoice, lines: list[Line]) -> None:
         _set(invoice, "buyer", buyer.value, buyer.confidence)
     if vendor := find_vendor(lines, buyer=buyer.value if buyer else None):
         _set(invoice, "vendor", vendor.value, vendor.confidence)
+        if address := find_vendor_address(lines, vendor.value):
+            _set(invoice, "vendor_address", address.value, address.confidence)
         if buyer is None:
             buyer = buyer_below_sender_line(lines, vendor.value) or unlabelled_recipient(lines, vendor.value)
             if buyer:

@@ -306,6 +306,52 @@ def unlabelled_recipient(lines: list[Line], vendor: str) -> Found[str] | None:
     return Found(found[0], 0.7) if len(found) == 1 else None
 
 
+#: Contact details and company registrations end an address.
+_NOT_ADDRESS = re.compile(
+    r"@|www\.|https?:|\b(?:tel|phone|fax|t|f)\b\.?\s*[:+\d]|^\+?[\d\s()/.-]{7,}$"
+    r"|\b(?:HR[AB]|Amtsgericht|Registergericht|Handelsregister|RCS|SIRE[NT]|KvK|REA|CIF|NIF|IBAN|BIC)\b",
+    re.I,
+)
+
+
+def _address_parts(parts: list[str]) -> str | None:
+    """The street-to-town run of an address: the parts up to the last postcode line (a street
+    number can look like a postcode too), stopping at contact details or a tax id."""
+    kept: list[str] = []
+    end = 0
+    for part in (piece.strip(" ,–-") for text in parts for piece in text.split(" · ")):
+        if not part or _NOT_ADDRESS.search(part) or labels.TAX_ID.search(part) or len(kept) == 4:
+            break
+        if not labels.LEGAL_FORM.fullmatch(part.rstrip(",.")):  # "Inc." wrapped from the name above
+            kept.append(part)
+        if labels.POSTCODE_LINE.search(part):
+            end = len(kept)
+    return ", ".join(kept[:end]) or None
+
+
+def find_vendor_address(lines: list[Line], vendor: str) -> Found[str] | None:
+    """The vendor's postal address: the rest of a sender line ("ACME GmbH · Street 1 · City") or
+    of a footer line naming the vendor, else the lines under the vendor's name."""
+    key = name_key(vendor)
+    for line in lines:
+        for cell in line.cells:
+            head, *rest = re.split(r"\s[·|–]\s|\s-\s", cell.text)
+            if rest and name_key(head).startswith(key) and (address := _address_parts(rest)):
+                return Found(address, 0.7)
+    for index, line in enumerate(lines):
+        for cell in line.cells:
+            cell_key = name_key(cell.text)
+            if (
+                cell_key
+                and (cell_key.startswith(key) or key.startswith(cell_key))
+                and abs(len(cell_key) - len(key)) < 8
+            ):
+                below = [c.text for _, c in _cells_below(lines, index, cell, limit=4)]
+                if address := _address_parts(below):
+                    return Found(address, 0.7)
+    return None
+
+
 def find_vendor(lines: list[Line], *, buyer: str | None) -> Found[str] | None:
     buyer_key = name_key(buyer) if buyer else None
     for text in _names_under_label(lines, _SELLER_LABEL):

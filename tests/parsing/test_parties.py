@@ -8,6 +8,7 @@ from app.parsing.parties import (
     find_buyer,
     find_tax_ids,
     find_vendor,
+    find_vendor_address,
     tax_id_from,
     unlabelled_recipient,
 )
@@ -112,3 +113,21 @@ def test_heading_set_over_several_lines_up_to_its_legal_form() -> None:
     page = text_lines("Przedsiębiorstwo\nHandlowe\nKowalski Sp. z\no.o.\nul. Wielicka 72\n30-552 Kraków")
     found = find_vendor(page, buyer=None)
     assert found is not None and found.value == "Przedsiębiorstwo Handlowe Kowalski Sp. z o.o."
+
+
+def test_vendor_address_from_a_sender_line_without_contacts() -> None:
+    page = text_lines("Müller & Söhne GmbH · Hohenzollernring 48 · 50672 Köln · Tel. 0221 555\nKanzlei Weber")
+    found = find_vendor_address(page, "Müller & Söhne GmbH")
+    assert found is not None and found.value == "Hohenzollernring 48, 50672 Köln"
+
+
+def test_vendor_address_under_the_name_up_to_the_town() -> None:
+    page = text_lines(
+        "Brightline Consulting LLC\n1450 Market Street\nSuite 300\nSan Francisco, CA 94103\nbilling@x.com"
+    )
+    found = find_vendor_address(page, "Brightline Consulting LLC")
+    assert found is not None and found.value == "1450 Market Street, Suite 300, San Francisco, CA 94103"
+
+
+def test_no_vendor_address_without_a_town() -> None:
+    assert find_vendor_address(text_lines("Jenna Park Design\nhello@jennapark.com"), "Jenna Park Design") is None
