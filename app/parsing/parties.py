@@ -21,6 +21,7 @@ from app.parsing.layout import Cell, Line
 
 _ID_CHARS = re.compile(r"^[A-Z0-9][A-Z0-9.\-/]*[A-Z0-9]$")
 _AMOUNT_LIKE = re.compile(r"^\d{1,3}(?:[.,']\d{3})*[.,]\d{2}$")
+_DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 _CONNECTORS = {"&", "und", "and", "et", "de", "del", "der", "den", "van", "von", "la", "le", "du", "di", "da", "y", "e"}
 _TITLES = re.compile(
     r"^(?:tax\s+)?invoice$|^rechnung$|^facture$|^factura$|^fattura$|^factuur$|^faktura|^receipt$|^credit\s+note$"
@@ -71,6 +72,7 @@ def tax_id_from(text: str) -> str | None:
         or digits < 6
         or not _ID_CHARS.match(value)
         or _AMOUNT_LIKE.match(value.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+        or _DATE_LIKE.match(value)
     ):
         return None
     return value
@@ -87,14 +89,15 @@ def _cells_below(lines: list[Line], index: int, cell: Cell, *, limit: int) -> It
         yield below
 
 
-def _buyer_block(lines: list[Line]) -> set[int]:
-    """Line indices of the buyer's address block(s): a buyer label and the lines under it."""
-    block: set[int] = set()
+def _buyer_block(lines: list[Line]) -> dict[int, float]:
+    """The buyer's address block(s), a buyer label and the cells under it, as {line index: left
+    edge of the block on that line} (cells further left belong to another column)."""
+    block: dict[int, float] = {}
     for index, line in enumerate(lines):
         for cell in line.cells:
             if _BUYER_LABEL.search(cell.text):
-                block.add(index)
-                block.update(below_index for below_index, _ in _cells_below(lines, index, cell, limit=8))
+                for at, member in [(index, cell), *_cells_below(lines, index, cell, limit=8)]:
+                    block[at] = min(block.get(at, float("inf")), member.x0 - 2)
     return block
 
 
@@ -106,9 +109,9 @@ def _footer_lines(lines: list[Line]) -> set[int]:
 
 
 def _address_block(lines: list[Line], name: str) -> dict[int, float]:
-    """The address block that ``name`` heads on the first page, as {line index: leftmost x of a
-    cell that belongs to it}: the block's own lines, and the line right after it from the block's
-    left edge on (a tax id printed under the block, maybe further right)."""
+    """The address block that ``name`` heads on the first page, as {line index: left edge of the
+    block on that line}: the block's own lines, and the line right after it (a tax id printed
+    under the block, maybe further right)."""
     key = name_key(name)
     for index, line in enumerate(lines):
         if line.page != 0:
@@ -116,7 +119,7 @@ def _address_block(lines: list[Line], name: str) -> dict[int, float]:
         for cell in line.cells:
             if name_key(cell.text) != key:
                 continue
-            block = dict.fromkeys([index, *(i for i, _ in _cells_below(lines, index, cell, limit=6))], float("-inf"))
+            block = {at: member.x0 - 2 for at, member in [(index, cell), *_cells_below(lines, index, cell, limit=6)]}
             last = lines[max(block)]
             after = max(block) + 1
             if (
@@ -130,21 +133,24 @@ def _address_block(lines: list[Line], name: str) -> dict[int, float]:
 
 
 def tax_ids(lines: list[Line], *, buyer: str | None = None) -> list[TaxIdSpot]:
-    buyer_lines = _buyer_block(lines)
-    buyer_address = _address_block(lines, buyer) if buyer else {}
+    buyer_block = _buyer_block(lines)
+    for index, left in (_address_block(lines, buyer) if buyer else {}).items():
+        buyer_block[index] = min(buyer_block.get(index, float("inf")), left)
     footer = _footer_lines(lines)
     spots: list[TaxIdSpot] = []
     for index, line in enumerate(lines):
-        for cell in line.cells:
+        for position, cell in enumerate(line.cells):
             for match in labels.TAX_ID.finditer(cell.text):
                 rest = cell.text[match.end() :]
-                if not rest.strip(" :#.") and (below := cell_below(lines, index, cell)):
-                    rest = below[1].text  # "VAT REG NO" over "GB 193 8472 66"
+                if not rest.strip(" :#."):  # "GST/HST No. | 123456782 RT0001" or "VAT REG NO" over the id
+                    beside = line.cells[position + 1].text if position + 1 < len(line.cells) else ""
+                    below = cell_below(lines, index, cell)
+                    rest = beside if tax_id_from(beside) else below[1].text if below else ""
                 value = tax_id_from(rest)
                 if value is None:
                     continue
                 hinted = bool(_BUYER_HINT.search(cell.text[: match.start()]))
-                in_buyer_block = index in buyer_lines or cell.x0 >= buyer_address.get(index, float("inf"))
+                in_buyer_block = cell.x0 >= buyer_block.get(index, float("inf"))
                 spots.append(TaxIdSpot(value, index, hinted or in_buyer_block, index in footer))
     return spots
 

@@ -20,6 +20,19 @@ def test_tax_id_after_its_label() -> None:
     assert tax_id_from(" 231/158/04417") == "231/158/04417"
     assert tax_id_from(" CHF 3'748.37") is None  # an amount, not an id
     assert tax_id_from(" 20%") is None
+    assert tax_id_from(" 20.03.2024") is None  # a date beside "NIP", not the id
+
+
+def test_tax_id_in_the_cell_beside_its_label_and_outside_the_buyer_column() -> None:
+    page = text_lines(
+        "GST/HST No.    123456782 RT0001\n"
+        "Maple & Birch Renovations Inc.        Bill to\n"
+        "4820 Boulevard Saint-Laurent          Café Le Plateau Inc.\n"
+        "GST/HST No. 123456782                 Montréal, QC H2J 1X6\n"
+    )
+    vendor, buyer = find_tax_ids(page, buyer="Café Le Plateau Inc.")
+    assert vendor is not None and vendor.value == "123456782RT0001"
+    assert buyer is None
 
 
 def test_buyer_from_label_skips_attention_line() -> None:
