@@ -33,6 +33,10 @@ class Scored:
     error: str | None
 
 
+#: Corpus files that are OCR output: they go in as the ``ocr`` part, as a client sends them.
+OCR_FORMATS = {"ocr_json", "ocr_text"}
+
+
 def entries(input_format: str | None = None) -> list[dict[str, Any]]:
     manifest: list[dict[str, Any]] = json.loads((CORPUS / "manifest.json").read_text(encoding="utf-8"))
     return [e for e in manifest if input_format is None or e["input_format"] == input_format]
@@ -43,7 +47,10 @@ def score(entry: dict[str, Any]) -> Scored:
     truth = json.loads((CORPUS / entry["truth"]).read_text(encoding="utf-8"))
     error = None
     try:
-        predicted = parse_document((CORPUS / entry["file"]).read_bytes()).model_dump(mode="json")
+        content = (CORPUS / entry["file"]).read_bytes()
+        is_ocr = entry["input_format"] in OCR_FORMATS
+        invoice = parse_document(None, ocr=content) if is_ocr else parse_document(content)
+        predicted = invoice.model_dump(mode="json")
     except DocumentError as exc:
         predicted, error = {}, exc.code
     return Scored(entry, truth, predicted, compare(truth, predicted), error)

@@ -8,11 +8,13 @@ from app.parsing import fapiao, labels
 from app.parsing.amounts import to_money
 from app.parsing.currency import detect_currency
 from app.parsing.dates import numeric_order_hint
-from app.parsing.errors import EmptyDocument, UnsupportedDocument
+from app.parsing.einvoice import looks_like_xml, read_xml
+from app.parsing.errors import EmptyDocument, ScannedDocumentNeedsOcr, UnsupportedDocument
 from app.parsing.fields import find_due_date, find_invoice_date, find_invoice_number
 from app.parsing.layout import Line
 from app.parsing.lineitems import find_line_items
-from app.parsing.model import ExtractedInvoice, ParseWarning
+from app.parsing.model import AMOUNT_FIELDS, ExtractedInvoice, ParseWarning
+from app.parsing.ocr_input import read_ocr
 from app.parsing.parties import (
     buyer_below_sender_line,
     find_buyer,
@@ -30,15 +32,83 @@ _MONTH_FIRST_CURRENCIES = {"USD"}
 _WHOLE_UNIT_CURRENCIES = {"JPY", "KRW", "ISK"}
 
 
-def parse_document(data: bytes, *, max_pages: int = 50) -> ExtractedInvoice:
-    """Parse an invoice document. Raises a DocumentError subclass when the file cannot be used."""
-    if not data.strip():
+def parse_document(data: bytes | None, *, ocr: bytes | None = None, max_pages: int = 50) -> ExtractedInvoice:
+    """Parse an invoice: a PDF (text, Factur-X/ZUGFeRD/XRechnung), a CII or UBL XML file, or OCR
+    output (``ocr``, alone or beside the PDF it was made from, in which case the fields come from
+    the OCR). Raises a DocumentError subclass when the input cannot be used."""
+    if ocr is not None and ocr.strip():
+        invoice, lines = read_ocr(ocr)
+        if lines is not None:
+            extract_fields(invoice, lines)
+        return _checked(invoice, structured=lines is None)
+    if data is None or not data.strip():
         raise EmptyDocument("The uploaded file is empty. Choose the invoice PDF and upload it again.")
-    if not looks_like_pdf(data):
-        raise UnsupportedDocument("The file is not a PDF. Upload the invoice as a PDF document.")
+    if looks_like_pdf(data):
+        invoice = _from_pdf(data, max_pages=max_pages)
+        return _checked(invoice, structured=invoice.input_format == "facturx")
+    if looks_like_xml(data):
+        return _checked(read_xml(data), structured=True)
+    raise UnsupportedDocument(
+        "The file is not a PDF or an e-invoice XML. Upload the invoice as a PDF (or CII/UBL XML); "
+        "OCR output goes in the 'ocr' part."
+    )
+
+
+def _from_pdf(data: bytes, *, max_pages: int) -> ExtractedInvoice:
     text = read_text(data, max_pages=max_pages)
+    if text.embedded_xml is not None:
+        invoice = read_xml(text.embedded_xml)
+        invoice.input_format, invoice.pages = "facturx", text.page_count
+        if text.has_text:
+            visible = ExtractedInvoice(input_format="pdf_text")
+            extract_fields(visible, text.lines)
+            invoice.warnings.extend(_disagreements(invoice, visible))
+        return invoice
+    if not text.has_text:
+        raise ScannedDocumentNeedsOcr(
+            "The PDF has no text layer (it looks scanned). Send OCR output in the 'ocr' part, "
+            "or ask the operator to enable an OCR engine."
+        )
     invoice = ExtractedInvoice(input_format="pdf_text", pages=text.page_count)
     extract_fields(invoice, text.lines)
+    return invoice
+
+
+#: Fields compared between an e-invoice's XML and its visible text.
+_CROSS_CHECKED = ("invoice_number", "invoice_date", "due_date", "currency", "tax_amount", "total_amount")
+
+
+def _disagreements(xml: ExtractedInvoice, visible: ExtractedInvoice) -> list[ParseWarning]:
+    """A warning per field the visible text states differently from the XML (the XML wins)."""
+    differing = [
+        name
+        for name in _CROSS_CHECKED
+        if getattr(visible, name) is not None
+        and getattr(xml, name) is not None
+        and getattr(visible, name) != getattr(xml, name)
+    ]
+    if not differing:
+        return []
+    return [
+        ParseWarning(
+            code="xml_text_mismatch",
+            message="The embedded XML and the visible invoice differ in: "
+            + ", ".join(differing)
+            + ". The XML was used.",
+        )
+    ]
+
+
+def _checked(invoice: ExtractedInvoice, *, structured: bool = False) -> ExtractedInvoice:
+    """Run the document's own checks and flag missing required fields. Text extraction checks
+    its totals while choosing them; ``structured`` input (XML, named OCR fields) is checked here."""
+    if structured:
+        _check_totals(invoice)
+    _check_line_items(invoice)
+    for name in invoice.missing_required():
+        invoice.warnings.append(
+            ParseWarning(code="field_not_found", message=f"{name} was not found; please check the document.")
+        )
     return invoice
 
 
@@ -48,7 +118,7 @@ def _set(invoice: ExtractedInvoice, name: str, value: object, confidence: float)
 
 
 def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
-    """Fill ``invoice`` from the document's visual lines, then check it."""
+    """Fill ``invoice`` from the document's visual lines."""
     full_text = "\n".join(line.text for line in lines)
     currency, currency_confidence = detect_currency(full_text)
     if currency:
@@ -90,11 +160,6 @@ def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
                 message="The printed subtotal, discount, shipping and tax do not add up to the total.",
             )
         )
-    _check_line_items(invoice)
-    for name in invoice.missing_required():
-        invoice.warnings.append(
-            ParseWarning(code="field_not_found", message=f"{name} was not found; please check the document.")
-        )
 
 
 def _parties(invoice: ExtractedInvoice, lines: list[Line]) -> None:
@@ -122,6 +187,25 @@ def _fapiao_parties(invoice: ExtractedInvoice, lines: list[Line]) -> None:
         for name, found in ((prefix, party.name), (f"{prefix}_tax_id", party.tax_id)):
             if found:
                 _set(invoice, name, found.value, found.confidence)
+
+
+def _check_totals(invoice: ExtractedInvoice) -> None:
+    """subtotal − discount + shipping + tax = total, to the cent."""
+    if invoice.subtotal is None or invoice.total_amount is None:
+        return
+    sign = -1 if invoice.total_amount < 0 else 1
+    discount = abs(invoice.discount_amount or Decimal(0))
+    computed = invoice.subtotal - sign * discount + (invoice.shipping_amount or 0)
+    if abs(computed + (invoice.tax_amount or 0) - invoice.total_amount) > Decimal("0.005"):
+        invoice.warnings.append(
+            ParseWarning(
+                code="totals_mismatch",
+                message="The subtotal, discount, shipping and tax do not add up to the total.",
+            )
+        )
+        for name in AMOUNT_FIELDS:
+            if name in invoice.confidence:
+                invoice.confidence[name] = min(invoice.confidence[name], 0.6)
 
 
 def _check_line_items(invoice: ExtractedInvoice) -> None:

@@ -34,3 +34,17 @@ class TooManyPages(DocumentError):
 
 class ScannedDocumentNeedsOcr(DocumentError):
     code = "scanned_pdf_needs_ocr"
+
+
+class InvalidXml(DocumentError):
+    code = "invalid_xml"
+
+
+class HostileXml(DocumentError):
+    """A DTD, entity declaration or external reference: refused before anything is expanded."""
+
+    code = "hostile_xml"
+
+
+class InvalidOcr(DocumentError):
+    code = "invalid_ocr"

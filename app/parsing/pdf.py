@@ -7,7 +7,8 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from app.parsing.errors import CorruptDocument, EncryptedDocument, ScannedDocumentNeedsOcr, TooManyPages
+from app.parsing.einvoice import embedded_xml
+from app.parsing.errors import CorruptDocument, EncryptedDocument, TooManyPages
 from app.parsing.layout import Line, group_lines, page_words
 
 PDF_MAGIC = b"%PDF-"
@@ -21,9 +22,15 @@ def looks_like_pdf(data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class PdfText:
-    """The visual lines of every page (see layout.py), top to bottom."""
+    """The visual lines of every page (see layout.py), top to bottom, and the e-invoice XML the
+    PDF carries as an attachment (Factur-X, ZUGFeRD, XRechnung), if any."""
 
     pages: list[list[Line]]
+    embedded_xml: bytes | None = None
+
+    @property
+    def has_text(self) -> bool:
+        return any(self.pages)
 
     @property
     def page_count(self) -> int:
@@ -48,7 +55,8 @@ def _open(data: bytes) -> pdfium.PdfDocument:
 
 
 def read_text(data: bytes, *, max_pages: int) -> PdfText:
-    """Open a PDF and return its text lines; raise a DocumentError for files that cannot be used."""
+    """Open a PDF and return its text lines (none for a scan) and embedded e-invoice XML; raise a
+    DocumentError for files that cannot be used."""
     document = _open(data)
     try:
         page_count = len(document)
@@ -64,11 +72,6 @@ def read_text(data: bytes, *, max_pages: int) -> PdfText:
             page = document[index]
             pages.append(group_lines(page_words(page), index))
             page.close()
+        return PdfText(pages=pages, embedded_xml=embedded_xml(document))
     finally:
         document.close()
-    if not any(pages):
-        raise ScannedDocumentNeedsOcr(
-            "The PDF has no text layer (it looks scanned). Send OCR output in the 'ocr' part, "
-            "or ask the operator to enable an OCR engine."
-        )
-    return PdfText(pages=pages)

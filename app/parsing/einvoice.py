@@ -1,0 +1,299 @@
+"""Structured e-invoices: UN/CEFACT CII (Factur-X, ZUGFeRD 1.0 and 2.x, XRechnung) and UBL 2.1.
+
+The XML is read with defusedxml, which refuses DTDs, entity declarations and external
+references, so a billion-laughs or XXE document is rejected before anything is expanded or
+fetched. Paths use the ``{*}`` namespace wildcard, so one reader serves every CII profile and
+version; where ZUGFeRD 1.0 names an element differently, both names are listed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from xml.etree.ElementTree import Element, ParseError
+
+import pypdfium2 as pdfium
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import fromstring
+
+from app.parsing.errors import HostileXml, InvalidXml
+from app.parsing.model import ExtractedInvoice, LineItem
+
+#: Names under which Factur-X, ZUGFeRD and XRechnung embed their XML in the PDF.
+EMBEDDED_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "zugferd_invoice.xml", "xrechnung.xml")
+_CREDIT_NOTE_CODES = {"381", "261", "396", "532"}
+
+
+def looks_like_xml(data: bytes) -> bool:
+    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+
+
+def embedded_xml(pdf: pdfium.PdfDocument) -> bytes | None:
+    """The e-invoice XML attached to a PDF/A-3, if any."""
+    attachments = {}
+    for index in range(pdf.count_attachments()):
+        attachment = pdf.get_attachment(index)
+        attachments[attachment.get_name().lower()] = attachment
+    for name in EMBEDDED_NAMES:
+        if name in attachments:
+            return bytes(attachments[name].get_data())
+    return None
+
+
+def read_xml(data: bytes) -> ExtractedInvoice:
+    """An invoice from CII or UBL XML, every field certain (confidence 1.0)."""
+    try:
+        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        raise HostileXml(
+            "The XML declares a DTD, entities or external references, which are refused for safety. "
+            "Send the e-invoice XML without a DOCTYPE."
+        ) from exc
+    except (ParseError, ValueError) as exc:
+        raise InvalidXml("The XML is not well-formed; check that the file is complete.") from exc
+    kind = _local(root.tag)
+    if kind in ("CrossIndustryInvoice", "CrossIndustryDocument"):
+        invoice = _from_cii(root)
+    elif kind in ("Invoice", "CreditNote"):
+        invoice = _from_ubl(root, credit_note=kind == "CreditNote")
+    else:
+        raise InvalidXml(
+            f"The XML is a {kind!r} document, not an invoice. Send a CII (Factur-X, ZUGFeRD, XRechnung) "
+            "or UBL 2.1 Invoice or CreditNote."
+        )
+    invoice.confidence = {name: 1.0 for name in _FIELDS if getattr(invoice, name) not in (None, [])}
+    return invoice
+
+
+_FIELDS = (
+    "vendor",
+    "vendor_tax_id",
+    "vendor_address",
+    "buyer",
+    "buyer_tax_id",
+    "invoice_number",
+    "invoice_date",
+    "due_date",
+    "currency",
+    "subtotal",
+    "tax_amount",
+    "discount_amount",
+    "shipping_amount",
+    "total_amount",
+    "line_items",
+)
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def _path(path: str) -> str:
+    return "/".join("{*}" + step for step in path.split("/"))
+
+
+def _element(node: Element | None, *paths: str) -> Element | None:
+    if node is None:
+        return None
+    for path in paths:
+        found = node.find(_path(path))
+        if found is not None:
+            return found
+    return None
+
+
+def _text(node: Element | None, *paths: str) -> str | None:
+    found = _element(node, *paths)
+    text = (found.text or "").strip() if found is not None else ""
+    return text or None
+
+
+def _money(node: Element | None, *paths: str) -> Decimal | None:
+    text = _text(node, *paths)
+    if text is None:
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+def _cii_date(node: Element | None, path: str) -> date | None:
+    text = _text(node, f"{path}/DateTimeString")
+    if text is None or len(text) < 8 or not text[:8].isdigit():
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:8]))
+    except ValueError:
+        return None
+
+
+def _iso_date(text: str | None) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+def _join(parts: Iterable[str | None]) -> str | None:
+    return ", ".join(part for part in parts if part) or None
+
+
+def _cii_party(party: Element | None) -> tuple[str | None, str | None, str | None]:
+    """Name, VAT id (else the local tax number), postal address."""
+    if party is None:
+        return None, None, None
+    ids = {
+        registration.get("schemeID"): (registration.text or "").strip()
+        for registration in party.findall(_path("SpecifiedTaxRegistration/ID"))
+    }
+    address = _element(party, "PostalTradeAddress")
+    town = _join([_text(address, "PostcodeCode"), _text(address, "CityName")])
+    street = [_text(address, "LineOne"), _text(address, "LineTwo"), _text(address, "LineThree")]
+    return (
+        _text(party, "Name"),
+        ids.get("VA") or ids.get("FC") or None,
+        _join([*street, town.replace(", ", " ") if town else None, _text(address, "CountryID")]),
+    )
+
+
+def _from_cii(root: Element) -> ExtractedInvoice:
+    document = _element(root, "ExchangedDocument", "HeaderExchangedDocument")
+    transaction = _element(root, "SupplyChainTradeTransaction", "SpecifiedSupplyChainTradeTransaction")
+    agreement = _element(transaction, "ApplicableHeaderTradeAgreement", "ApplicableSupplyChainTradeAgreement")
+    settlement = _element(transaction, "ApplicableHeaderTradeSettlement", "ApplicableSupplyChainTradeSettlement")
+    sums = _element(
+        settlement, "SpecifiedTradeSettlementHeaderMonetarySummation", "SpecifiedTradeSettlementMonetarySummation"
+    )
+    currency = _text(settlement, "InvoiceCurrencyCode")
+    vendor, vendor_tax_id, vendor_address = _cii_party(_element(agreement, "SellerTradeParty"))
+    buyer, buyer_tax_id, _ = _cii_party(_element(agreement, "BuyerTradeParty"))
+    invoice = ExtractedInvoice(
+        input_format="xml",
+        vendor=vendor,
+        vendor_tax_id=vendor_tax_id,
+        vendor_address=vendor_address,
+        buyer=buyer,
+        buyer_tax_id=buyer_tax_id,
+        invoice_number=_text(document, "ID"),
+        invoice_date=_cii_date(document, "IssueDateTime"),
+        due_date=_cii_date(_element(settlement, "SpecifiedTradePaymentTerms"), "DueDateDateTime"),
+        currency=currency,
+        subtotal=_money(sums, "LineTotalAmount"),
+        tax_amount=_tax_in(sums, "TaxTotalAmount", currency),
+        discount_amount=_money(sums, "AllowanceTotalAmount"),
+        shipping_amount=_money(sums, "ChargeTotalAmount"),
+        total_amount=_money(sums, "GrandTotalAmount"),
+        line_items=[
+            _cii_item(item) for item in (transaction or root).findall(_path("IncludedSupplyChainTradeLineItem"))
+        ],
+    )
+    if _text(document, "TypeCode") in _CREDIT_NOTE_CODES:
+        _negate(invoice)
+    return invoice
+
+
+def _tax_in(node: Element | None, name: str, currency: str | None) -> Decimal | None:
+    """The tax total in the invoice currency (CII may state it in a second, accounting currency)."""
+    if node is None:
+        return None
+    amounts = node.findall(_path(name))
+    chosen = next((a for a in amounts if a.get("currencyID") in (None, currency)), None)
+    try:
+        return Decimal((chosen.text or "").strip()) if chosen is not None else None
+    except InvalidOperation:
+        return None
+
+
+def _per_unit(price: Decimal | None, basis: Decimal | None) -> Decimal | None:
+    if price is None or not basis:
+        return price
+    return price / basis
+
+
+def _cii_item(item: Element) -> LineItem:
+    agreement = _element(item, "SpecifiedLineTradeAgreement", "SpecifiedSupplyChainTradeAgreement")
+    price = _element(agreement, "NetPriceProductTradePrice")
+    return LineItem(
+        description=_text(item, "SpecifiedTradeProduct/Name"),
+        quantity=_money(
+            item, "SpecifiedLineTradeDelivery/BilledQuantity", "SpecifiedSupplyChainTradeDelivery/BilledQuantity"
+        ),
+        unit_price=_per_unit(_money(price, "ChargeAmount"), _money(price, "BasisQuantity")),
+        amount=_money(
+            item,
+            "SpecifiedLineTradeSettlement/SpecifiedTradeSettlementLineMonetarySummation/LineTotalAmount",
+            "SpecifiedSupplyChainTradeSettlement/SpecifiedTradeSettlementMonetarySummation/LineTotalAmount",
+        ),
+    )
+
+
+def _ubl_party(party: Element | None) -> tuple[str | None, str | None, str | None]:
+    if party is None:
+        return None, None, None
+    address = _element(party, "PostalAddress")
+    town = " ".join(part for part in (_text(address, "PostalZone"), _text(address, "CityName")) if part) or None
+    return (
+        _text(party, "PartyLegalEntity/RegistrationName", "PartyName/Name"),
+        _text(party, "PartyTaxScheme/CompanyID"),
+        _join(
+            [
+                _text(address, "StreetName"),
+                _text(address, "AdditionalStreetName"),
+                town,
+                _text(address, "Country/IdentificationCode"),
+            ]
+        ),
+    )
+
+
+def _from_ubl(root: Element, *, credit_note: bool) -> ExtractedInvoice:
+    currency = _text(root, "DocumentCurrencyCode")
+    totals = _element(root, "LegalMonetaryTotal")
+    vendor, vendor_tax_id, vendor_address = _ubl_party(_element(root, "AccountingSupplierParty/Party"))
+    buyer, buyer_tax_id, _ = _ubl_party(_element(root, "AccountingCustomerParty/Party"))
+    tax_totals = [_tax_in(total, "TaxAmount", currency) for total in root.findall(_path("TaxTotal"))]
+    line_name = "CreditNoteLine" if credit_note else "InvoiceLine"
+    quantity_name = "CreditedQuantity" if credit_note else "InvoicedQuantity"
+    invoice = ExtractedInvoice(
+        input_format="xml",
+        vendor=vendor,
+        vendor_tax_id=vendor_tax_id,
+        vendor_address=vendor_address,
+        buyer=buyer,
+        buyer_tax_id=buyer_tax_id,
+        invoice_number=_text(root, "ID"),
+        invoice_date=_iso_date(_text(root, "IssueDate")),
+        due_date=_iso_date(_text(root, "DueDate", "PaymentMeans/PaymentDueDate")),
+        currency=currency,
+        subtotal=_money(totals, "LineExtensionAmount"),
+        tax_amount=next((tax for tax in tax_totals if tax is not None), None),
+        discount_amount=_money(totals, "AllowanceTotalAmount"),
+        shipping_amount=_money(totals, "ChargeTotalAmount"),
+        total_amount=_money(totals, "TaxInclusiveAmount", "PayableAmount"),
+        line_items=[
+            LineItem(
+                description=_text(line, "Item/Name", "Item/Description"),
+                quantity=_money(line, quantity_name),
+                unit_price=_per_unit(_money(line, "Price/PriceAmount"), _money(line, "Price/BaseQuantity")),
+                amount=_money(line, "LineExtensionAmount"),
+            )
+            for line in root.findall(_path(line_name))
+        ],
+    )
+    if credit_note:
+        _negate(invoice)
+    return invoice
+
+
+def _negate(invoice: ExtractedInvoice) -> None:
+    """Credit notes carry positive figures in XML; the service reports what is owed back as
+    negative, and the credited lines as negative quantities."""
+    for name in ("subtotal", "tax_amount", "total_amount"):
+        value = getattr(invoice, name)
+        if value is not None and value > 0:
+            setattr(invoice, name, -value)
+    for item in invoice.line_items:
+        if item.quantity is not None and item.amount is not None and item.amount > 0:
+            item.quantity, item.amount = -item.quantity, -item.amount
