@@ -17,44 +17,65 @@ _UPLOAD_BODY = {
             "multipart/form-data": {
                 "schema": {
                     "type": "object",
-                    "required": ["file"],
-                    "properties": {"file": {"type": "string", "format": "binary", "description": "The invoice PDF."}},
+                    "properties": {
+                        "file": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "The invoice: a PDF (text, scanned, Factur-X/ZUGFeRD) or CII/UBL XML.",
+                        },
+                        "ocr": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "OCR output for the invoice (Baidu VAT or general OCR JSON, or plain "
+                            "text), alone or beside the PDF it was made from.",
+                        },
+                    },
                 }
             }
         },
     }
 }
 
+_PARTS = {"file", "ocr"}
+
 
 @router.post("/parse", status_code=status.HTTP_201_CREATED, response_model=Invoice, openapi_extra=_UPLOAD_BODY)
 async def parse_invoice(
     request: Request, session: CurrentSession, settings: AppSettings, store: Store, pool: Pool
 ) -> Invoice:
-    """Parse one invoice PDF (multipart part `file`) and keep it in the session.
+    """Parse one invoice (multipart part `file`) and/or its OCR output (part `ocr`) and keep it in
+    the session. With both, the fields come from the OCR and the PDF is kept as the original.
 
-    Errors: 400 empty or missing file, 413 larger than MAX_UPLOAD_BYTES, 415 not a PDF,
-    422 encrypted, corrupt, too many pages, scanned without OCR, or too slow/heavy to parse."""
+    Errors: 400 empty or missing file, 413 larger than MAX_UPLOAD_BYTES, 415 not a PDF or XML,
+    422 encrypted, corrupt, too many pages, scanned without OCR, hostile or invalid XML, invalid
+    OCR output, or too slow/heavy to parse."""
     parts = await read_multipart(request, max_part_bytes=settings.max_upload_bytes, max_parts=2)
-    files = [part for part in parts if part.name == "file"]
-    unexpected = sorted({part.name for part in parts} - {"file"})
+    unexpected = sorted({part.name for part in parts} - _PARTS)
     if unexpected:
         raise AppError(
             400,
             "unexpected_part",
-            f"Unexpected form part(s): {', '.join(unexpected)}. Send the PDF as 'file'.",
+            f"Unexpected form part(s): {', '.join(unexpected)}. Send the document as 'file' and OCR output as 'ocr'.",
             field=unexpected[0],
         )
-    if len(files) != 1:
+    by_name = {name: [part for part in parts if part.name == name] for name in _PARTS}
+    if not parts or any(len(found) > 1 for found in by_name.values()):
         raise AppError(
-            400, "missing_file", "Send exactly one document in the multipart part named 'file'.", field="file"
+            400,
+            "missing_file",
+            "Send one document in the multipart part 'file', its OCR output in 'ocr', or both.",
+            field="file",
         )
-    upload = files[0]
+    document = by_name["file"][0] if by_name["file"] else None
+    ocr = by_name["ocr"][0] if by_name["ocr"] else None
+    named = document or parts[0]
     return await service.parse_into_session(
         pool=pool,
         store=store,
         session=session,
-        data=bytes(upload.data),
-        file_name=upload.filename,
+        data=bytes(document.data) if document else None,
+        ocr=bytes(ocr.data) if ocr else None,
+        file_name=named.filename,
         source="upload",
         max_pages=settings.max_pages,
     )

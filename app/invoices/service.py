@@ -33,18 +33,22 @@ async def parse_into_session(
     pool: ParsePool,
     store: SessionStore,
     session: Session,
-    data: bytes,
+    data: bytes | None,
     file_name: str | None,
     source: Source,
     max_pages: int,
+    ocr: bytes | None = None,
 ) -> Invoice:
-    """Parse one document in the pool and keep the result (and the original) in the session."""
+    """Parse one document (and/or its OCR output) in the pool and keep the result and the original
+    (the document, else the OCR output) in the session."""
+    original = data if data else ocr or b""
     try:
-        extracted = await pool.run(parse_document, data, max_pages=max_pages)
+        extracted = await pool.run(parse_document, data, ocr=ocr, max_pages=max_pages)
     except DocumentError as exc:
         metrics.DOCUMENTS.labels(outcome=exc.code).inc()
-        log.info("document refused", extra={"code": exc.code, "bytes": len(data)})
-        raise AppError(_DOCUMENT_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, field="file") from None
+        log.info("document refused", extra={"code": exc.code, "bytes": len(original)})
+        part = "ocr" if exc.code == "invalid_ocr" else "file"
+        raise AppError(_DOCUMENT_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, field=part) from None
     except AppError as exc:
         metrics.DOCUMENTS.labels(outcome=exc.code).inc()
         raise
@@ -56,9 +60,18 @@ async def parse_into_session(
         status=_review_status(extracted),
         parsed_timestamp=datetime.now(UTC),
     )
-    await store.save(session.id, invoice.id, invoice.model_dump_json(by_alias=True), data, ttl=session.seconds_left())
+    record = invoice.model_dump_json(by_alias=True)
+    await store.save(session.id, invoice.id, record, original, ttl=session.seconds_left())
     metrics.DOCUMENTS.labels(outcome=invoice.status).inc()
-    log.info("document parsed", extra={"status": invoice.status, "pages": invoice.pages, "bytes": len(data)})
+    log.info(
+        "document parsed",
+        extra={
+            "status": invoice.status,
+            "format": invoice.input_format,
+            "pages": invoice.pages,
+            "bytes": len(original),
+        },
+    )
     return invoice
 
 
