@@ -5,11 +5,14 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from app.config import Settings
+from app.ocr.scanned import OcrEngine, parse_with_ocr
 from app.parsing import DocumentError, parse_document
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,6 +36,10 @@ class Scored:
     error: str | None
 
 
+#: Scanned PDFs are read with Tesseract when it is installed (as with OCR_ENGINE=tesseract).
+OCR_ENGINE = OcrEngine(
+    "tesseract" if shutil.which("tesseract") else "none", Settings.model_fields["ocr_languages"].default
+)
 #: Corpus files that are OCR output: they go in as the ``ocr`` part, as a client sends them.
 OCR_FORMATS = {"ocr_json", "ocr_text"}
 
@@ -49,7 +56,11 @@ def score(entry: dict[str, Any]) -> Scored:
     try:
         content = (CORPUS / entry["file"]).read_bytes()
         is_ocr = entry["input_format"] in OCR_FORMATS
-        invoice = parse_document(None, ocr=content) if is_ocr else parse_document(content)
+        invoice = (
+            parse_document(None, ocr=content)
+            if is_ocr
+            else parse_with_ocr(content, ocr=None, max_pages=50, engine=OCR_ENGINE)
+        )
         predicted = invoice.model_dump(mode="json")
     except DocumentError as exc:
         predicted, error = {}, exc.code

@@ -7,6 +7,7 @@ from app.errors import AppError
 from app.invoices import service
 from app.invoices.schemas import BatchDeleteRequest, BatchDeleteResult, Invoice, InvoicePage
 from app.invoices.uploads import read_multipart
+from app.ocr.scanned import OcrEngine
 
 router = APIRouter(prefix="/api/v2/invoices", tags=["invoices"])
 
@@ -78,6 +79,7 @@ async def parse_invoice(
         file_name=named.filename,
         source="upload",
         max_pages=settings.max_pages,
+        engine=OcrEngine(settings.ocr_engine, settings.ocr_languages),
     )
 
 

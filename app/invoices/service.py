@@ -10,7 +10,8 @@ from app.errors import AppError
 from app.health import metrics
 from app.invoices.pool import ParsePool
 from app.invoices.schemas import BatchDeleteResult, Invoice, InvoicePage, Source, Status
-from app.parsing import DocumentError, ExtractedInvoice, parse_document
+from app.ocr.scanned import NO_ENGINE, OcrEngine, parse_with_ocr
+from app.parsing import DocumentError, ExtractedInvoice
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
 
@@ -38,12 +39,13 @@ async def parse_into_session(
     source: Source,
     max_pages: int,
     ocr: bytes | None = None,
+    engine: OcrEngine = NO_ENGINE,
 ) -> Invoice:
     """Parse one document (and/or its OCR output) in the pool and keep the result and the original
     (the document, else the OCR output) in the session."""
     original = data if data else ocr or b""
     try:
-        extracted = await pool.run(parse_document, data, ocr=ocr, max_pages=max_pages)
+        extracted = await pool.run(parse_with_ocr, data, ocr=ocr, max_pages=max_pages, engine=engine)
     except DocumentError as exc:
         metrics.DOCUMENTS.labels(outcome=exc.code).inc()
         log.info("document refused", extra={"code": exc.code, "bytes": len(original)})

@@ -11,7 +11,7 @@ from app.parsing.dates import numeric_order_hint
 from app.parsing.einvoice import looks_like_xml, read_xml
 from app.parsing.errors import EmptyDocument, ScannedDocumentNeedsOcr, UnsupportedDocument
 from app.parsing.fields import find_due_date, find_invoice_date, find_invoice_number
-from app.parsing.layout import Line
+from app.parsing.layout import Line, Word, group_lines
 from app.parsing.lineitems import find_line_items
 from app.parsing.model import AMOUNT_FIELDS, ExtractedInvoice, ParseWarning
 from app.parsing.ocr_input import read_ocr
@@ -52,6 +52,17 @@ def parse_document(data: bytes | None, *, ocr: bytes | None = None, max_pages: i
         "The file is not a PDF or an e-invoice XML. Upload the invoice as a PDF (or CII/UBL XML); "
         "OCR output goes in the 'ocr' part."
     )
+
+
+def parse_recognised(pages: list[list[Word]]) -> ExtractedInvoice:
+    """Parse the words an OCR engine recognised on a scanned PDF's pages (boxes in points, top-left
+    origin, like the text layer's), through the same field finders as a text PDF."""
+    lines = [line for index, words in enumerate(pages) for line in group_lines(words, index)]
+    invoice = ExtractedInvoice(input_format="pdf_scanned", pages=len(pages))
+    if not lines:
+        raise ScannedDocumentNeedsOcr("The OCR engine found no text on the scanned pages. Check the scan's quality.")
+    extract_fields(invoice, lines)
+    return _checked(invoice)
 
 
 def _from_pdf(data: bytes, *, max_pages: int) -> ExtractedInvoice:

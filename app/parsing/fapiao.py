@@ -100,7 +100,8 @@ def summarise(lines: list[Line]) -> tuple[Summary, list[ParseWarning]]:
             words_total = amount_in_chinese_words(printed.group("words"))
             if amounts := find_amounts(printed.group("figures") or ""):
                 summary.total = amounts[0]
-    if summary.total is None:
+    if summary.total is None:  # nothing to check the 合计 row against
+        summary.confidence = dict.fromkeys(summary.invoice_fields(), 0.6)
         return summary, warnings
     adds_up = (
         summary.subtotal is not None and summary.tax is not None and summary.subtotal + summary.tax == summary.total

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import shutil
+from collections.abc import Callable
 
 import pypdfium2 as pdfium
 from fastapi.testclient import TestClient
 
-from tests.conftest import CORPUS, corpus_bytes, upload
+from tests.conftest import CORPUS, corpus_bytes, need, upload
 from tests.parsing.test_einvoice import BILLION_LAUGHS, XXE
 
 
@@ -90,3 +92,14 @@ def test_two_documents_in_one_request_are_refused(client: TestClient) -> None:
         files=[("file", ("a.pdf", document, "application/pdf")), ("file", ("b.pdf", document, "application/pdf"))],
     )
     assert response.status_code == 400 and response.json()["error"]["code"] == "missing_file"
+
+
+def test_scanned_pdf_is_read_by_tesseract_when_enabled(make_app: Callable[..., TestClient]) -> None:
+    need(shutil.which("tesseract") is not None, "tesseract-ocr installed (Debian package)")
+    client = make_app(ocr_engine="tesseract", ocr_languages="eng+deu")
+    response = upload(client, corpus_bytes("de-rechnung-scan-02.pdf"), "scan.pdf")
+    assert response.status_code == 201
+    body, truth = response.json(), _truth("de-rechnung-scan-02.pdf")
+    assert body["input_format"] == "pdf_scanned"
+    for name in ("vendor", "invoice_date", "currency", "total_amount"):
+        assert body[name] == truth[name], name

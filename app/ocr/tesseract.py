@@ -1,0 +1,77 @@
+"""Local OCR with Debian's tesseract-ocr: pages rendered by pdfium, words read from its TSV output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import subprocess
+
+import pypdfium2 as pdfium
+
+from app.parsing.layout import Word
+
+#: Render resolution: tesseract reads 300 dpi scans best.
+DPI = 300
+#: Tesseract's own thread pool makes it several times slower on a small machine; the parse pool
+#: already runs one document per core.
+_ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+#: Words tesseract is less sure of than this (0-100) are noise (stains, stamps, ruling lines).
+_MIN_CONFIDENCE = 30.0
+
+
+class TesseractError(RuntimeError):
+    pass
+
+
+def recognise_pdf(data: bytes, *, languages: str, max_pages: int) -> list[list[Word]]:
+    """The words on each page of a scanned PDF, with boxes in PDF points from the top left."""
+    document = pdfium.PdfDocument(data)
+    try:
+        pages = []
+        for index in range(min(len(document), max_pages)):
+            page = document[index]
+            image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+            page.close()
+            png = io.BytesIO()
+            image.save(png, format="PNG")
+            pages.append(_words(_run(png.getvalue(), languages), points_per_pixel=72 / DPI))
+        return pages
+    finally:
+        document.close()
+
+
+def _run(image: bytes, languages: str) -> str:
+    try:
+        done = subprocess.run(
+            ["tesseract", "stdin", "stdout", "-l", languages, "--psm", "3", "tsv"],
+            input=image,
+            capture_output=True,
+            env=_ENV,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise TesseractError("tesseract is not installed (Debian package tesseract-ocr)") from exc
+    if done.returncode != 0:
+        raise TesseractError(f"tesseract failed with exit code {done.returncode}")
+    return done.stdout.decode("utf-8", errors="replace")
+
+
+def _words(tsv: str, *, points_per_pixel: float) -> list[Word]:
+    words = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text or float(row.get("conf") or -1) < _MIN_CONFIDENCE:
+            continue
+        left, top = float(row["left"]), float(row["top"])
+        width, height = float(row["width"]), float(row["height"])
+        words.append(
+            Word(
+                text=text,
+                x0=left * points_per_pixel,
+                top=top * points_per_pixel,
+                x1=(left + width) * points_per_pixel,
+                bottom=(top + height) * points_per_pixel,
+            )
+        )
+    return words
