@@ -50,3 +50,18 @@ def test_confident_answers_are_right(scored: list[object]) -> None:
     ]
     assert len(confident) > 200
     assert sum(confident) / len(confident) >= 0.98
+
+
+#: Structured inputs are read exactly: every field of every document right.
+EXACT_FORMATS = ("facturx", "ocr_json")
+
+
+@pytest.mark.parametrize("input_format", EXACT_FORMATS)
+def test_structured_inputs_are_read_exactly(input_format: str) -> None:
+    need((CORPUS / "manifest.json").is_file(), f"corpus at {CORPUS}")
+    from bench.corpus import entries, score
+
+    scored = [score(entry) for entry in entries(input_format)]
+    assert scored
+    wrong = [(s.entry["file"], field) for s in scored for field, ok in s.fields.items() if not ok]
+    assert wrong == []
