@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from app.parsing import labels
-from app.parsing.amounts import find_amounts
+from app.parsing.amounts import AMOUNT_PATTERN, find_amounts
 from app.parsing.layout import Line
 
 _CENT = Decimal("0.01")
@@ -81,8 +81,9 @@ def labelled_amounts(lines: list[Line], *, whole_units: bool) -> list[LabelledAm
             following = cells[position + 1] if position + 1 < len(cells) else ""
             if _is_amount_only(following):
                 continue
-            first_digit = re.search(r"[-−(]?[$€£¥₹]?\s?\d", text)
-            own_label = _CURRENCY_WORDS.sub("", text[: first_digit.start()] if first_digit else "").strip()
+            # the label is everything before the value, rates included ("zzgl. 19 % MwSt. 668,34 €")
+            value_at = [match.start() for match in AMOUNT_PATTERN.finditer(text)]
+            own_label = _CURRENCY_WORDS.sub("", text[: value_at[-1]] if value_at else "").strip()
             previous = cells[position - 1] if position > 0 else ""
             before = " ".join(cells[:position])
             label = next(

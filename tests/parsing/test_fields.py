@@ -126,3 +126,10 @@ def test_receipt_with_tax_included_has_no_net_subtotal() -> None:
     )
     summary = summarise(page)
     assert (summary.subtotal, summary.tax, summary.total) == (None, Decimal("4.64"), Decimal("27.85"))
+
+
+def test_tax_labelled_with_its_rate_in_one_run_of_text() -> None:
+    """OCR text keeps single spaces: the label is all the text before the value, rate included."""
+    summary = summarise(text_lines("Nettobetrag 3.517,60 €\nzzgl. 19 % MwSt. 668,34 €\nRechnungsbetrag 4.185,94 €"))
+    assert (summary.subtotal, summary.tax, summary.total) == (Decimal("3517.60"), Decimal("668.34"), Decimal("4185.94"))
+    assert summary.consistent
