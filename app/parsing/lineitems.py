@@ -172,9 +172,15 @@ def _table_rows(lines: list[Line]) -> list[_Row]:
         if _is_totals_line(line):
             header = None
             continue
-        description, height = _description(line.cells, header)
-        figures = [cell for cell in line.cells if _right_of(header.column_of(cell), header.description)]
-        if numbers := _numbers(figures):
+        if len(header.columns) == 1:  # single-spaced text (OCR): no columns to go by
+            description, figures_text = _split_trailing_figures(line.text)
+            height = max(word.height for word in line.words)
+            numbers = find_amounts(re.sub(r"\d+(?:[.,]\d+)?\s?%", " ", figures_text))
+        else:
+            description, height = _description(line.cells, header)
+            figures = [cell for cell in line.cells if _right_of(header.column_of(cell), header.description)]
+            numbers = _numbers(figures)
+        if numbers:
             if (priced := _priced_amount(numbers)) is not None:
                 quantity, price, amount = priced
                 item = LineItem(
@@ -184,6 +190,29 @@ def _table_rows(lines: list[Line]) -> list[_Row]:
         elif description:
             rows.append(_Row(line, height, text=description))
     return rows
+
+
+_FIGURE = re.compile(r"^[-−(]?[$€£¥₹]?\d[\d.,'’]*\)?[€%]?$")
+_UNIT = re.compile(r"^[^\W\d_]{1,5}\.?$")
+
+
+def _split_trailing_figures(text: str) -> tuple[str, str]:
+    """ "2 Geländer schleifen 38 lfm 24,50 931,00" -> ("Geländer schleifen", "38 lfm 24,50 931,00"):
+    the run of figures (a figure may carry a unit word: "38 lfm") that ends the line, and the
+    text before it without a leading position number."""
+    tokens = text.split()
+    start = len(tokens)
+    while start > 0:
+        if _FIGURE.match(tokens[start - 1]):
+            start -= 1
+        elif start < len(tokens) and start >= 2 and _UNIT.match(tokens[start - 1]) and _FIGURE.match(tokens[start - 2]):
+            start -= 2
+        else:
+            break
+    head = tokens[:start]
+    if head and _POSITION.match(head[0]):
+        head = head[1:]
+    return " ".join(head), " ".join(tokens[start:])
 
 
 def _right_of(column: int | None, description: int) -> bool:

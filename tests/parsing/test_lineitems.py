@@ -91,3 +91,16 @@ def test_text_left_of_the_table_is_not_a_description() -> None:
         "mBank S.A. PL61 1140      Cement portlandzki          320      24,90    7 968,00\n"
     )
     assert [i.description for i in find_line_items(page)] == ["Cement portlandzki"]
+
+
+def test_single_spaced_ocr_rows() -> None:
+    page = text_lines(
+        "Pos Bezeichnung Menge Einzelpreis Gesamt\n"
+        "2 Geländer schleifen und lackieren 38 lfm 24,50 931,00\n"
+        "Bark mulch, 1 tonne bag 2 £89.00 £178.00\n"
+        "Nettobetrag 1.109,00 €\n"
+    )
+    assert [(i.description, i.quantity, i.amount) for i in find_line_items(page)] == [
+        ("Geländer schleifen und lackieren", Decimal(38), Decimal("931.00")),
+        ("Bark mulch, 1 tonne bag", Decimal(2), Decimal("178.00")),
+    ]
