@@ -140,7 +140,16 @@ def _join(parts: Iterable[str | None]) -> str | None:
     return ", ".join(part for part in parts if part) or None
 
 
-def _cii_party(party: Element | None) -> tuple[str | None, str | None, str | None]:
+_Party = tuple[str | None, str | None, str | None]
+
+
+def _set_parties(invoice: ExtractedInvoice, seller: _Party, buyer: _Party) -> None:
+    """Fill the party fields from (name, tax id, address) of seller and buyer."""
+    invoice.vendor, invoice.vendor_tax_id, invoice.vendor_address = seller
+    invoice.buyer, invoice.buyer_tax_id, _ = buyer
+
+
+def _cii_party(party: Element | None) -> _Party:
     """Name, VAT id (else the local tax number), postal address."""
     if party is None:
         return None, None, None
@@ -167,15 +176,8 @@ def _from_cii(root: Element) -> ExtractedInvoice:
         settlement, "SpecifiedTradeSettlementHeaderMonetarySummation", "SpecifiedTradeSettlementMonetarySummation"
     )
     currency = _text(settlement, "InvoiceCurrencyCode")
-    vendor, vendor_tax_id, vendor_address = _cii_party(_element(agreement, "SellerTradeParty"))
-    buyer, buyer_tax_id, _ = _cii_party(_element(agreement, "BuyerTradeParty"))
     invoice = ExtractedInvoice(
         input_format="xml",
-        vendor=vendor,
-        vendor_tax_id=vendor_tax_id,
-        vendor_address=vendor_address,
-        buyer=buyer,
-        buyer_tax_id=buyer_tax_id,
         invoice_number=_text(document, "ID"),
         invoice_date=_cii_date(document, "IssueDateTime"),
         due_date=_cii_date(_element(settlement, "SpecifiedTradePaymentTerms"), "DueDateDateTime"),
@@ -189,6 +191,8 @@ def _from_cii(root: Element) -> ExtractedInvoice:
             _cii_item(item) for item in (transaction or root).findall(_path("IncludedSupplyChainTradeLineItem"))
         ],
     )
+    seller, buyer = (_cii_party(_element(agreement, role)) for role in ("SellerTradeParty", "BuyerTradeParty"))
+    _set_parties(invoice, seller, buyer)
     if _text(document, "TypeCode") in _CREDIT_NOTE_CODES:
         _negate(invoice)
     return invoice
@@ -229,7 +233,7 @@ def _cii_item(item: Element) -> LineItem:
     )
 
 
-def _ubl_party(party: Element | None) -> tuple[str | None, str | None, str | None]:
+def _ubl_party(party: Element | None) -> _Party:
     if party is None:
         return None, None, None
     address = _element(party, "PostalAddress")
@@ -251,18 +255,13 @@ def _ubl_party(party: Element | None) -> tuple[str | None, str | None, str | Non
 def _from_ubl(root: Element, *, credit_note: bool) -> ExtractedInvoice:
     currency = _text(root, "DocumentCurrencyCode")
     totals = _element(root, "LegalMonetaryTotal")
-    vendor, vendor_tax_id, vendor_address = _ubl_party(_element(root, "AccountingSupplierParty/Party"))
-    buyer, buyer_tax_id, _ = _ubl_party(_element(root, "AccountingCustomerParty/Party"))
+    seller = _ubl_party(_element(root, "AccountingSupplierParty/Party"))
+    buyer = _ubl_party(_element(root, "AccountingCustomerParty/Party"))
     tax_totals = [_tax_in(total, "TaxAmount", currency) for total in root.findall(_path("TaxTotal"))]
     line_name = "CreditNoteLine" if credit_note else "InvoiceLine"
     quantity_name = "CreditedQuantity" if credit_note else "InvoicedQuantity"
     invoice = ExtractedInvoice(
         input_format="xml",
-        vendor=vendor,
-        vendor_tax_id=vendor_tax_id,
-        vendor_address=vendor_address,
-        buyer=buyer,
-        buyer_tax_id=buyer_tax_id,
         invoice_number=_text(root, "ID"),
         invoice_date=_iso_date(_text(root, "IssueDate")),
         due_date=_iso_date(_text(root, "DueDate", "PaymentMeans/PaymentDueDate")),
@@ -282,6 +281,7 @@ def _from_ubl(root: Element, *, credit_note: bool) -> ExtractedInvoice:
             for line in root.findall(_path(line_name))
         ],
     )
+    _set_parties(invoice, seller, buyer)
     if credit_note:
         _negate(invoice)
     return invoice
