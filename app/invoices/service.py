@@ -49,7 +49,7 @@ async def parse_into_session(
     except DocumentError as exc:
         metrics.DOCUMENTS.labels(outcome=exc.code).inc()
         log.info("document refused", extra={"code": exc.code, "bytes": len(original)})
-        part = "ocr" if exc.code == "invalid_ocr" else "file"
+        part = "ocr" if exc.code == "invalid_ocr" or data is None else "file"
         raise AppError(_DOCUMENT_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, field=part) from None
     except AppError as exc:
         metrics.DOCUMENTS.labels(outcome=exc.code).inc()

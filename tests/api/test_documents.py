@@ -85,6 +85,12 @@ def test_malformed_ocr_is_422_naming_the_part(client: TestClient) -> None:
     assert response.json()["error"]["code"] == "invalid_ocr" and response.json()["error"]["field"] == "ocr"
 
 
+def test_empty_ocr_part_alone_is_400_naming_the_part(client: TestClient) -> None:
+    response = client.post("/api/v2/invoices/parse", files={"ocr": ("x.txt", b"  \n", "text/plain")})
+    assert response.status_code == 400
+    assert response.json()["error"]["code"] == "empty_file" and response.json()["error"]["field"] == "ocr"
+
+
 def test_two_documents_in_one_request_are_refused(client: TestClient) -> None:
     document = corpus_bytes("uk-invoice-01.pdf")
     response = client.post(
