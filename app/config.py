@@ -44,10 +44,29 @@ class Settings(BaseSettings):
     parse_timeout_seconds: float = Field(default=30.0, gt=0)
     parse_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     parse_memory_mb: int = Field(default=1536, ge=256)
-    ocr_engine: Literal["none", "tesseract"] = "none"
+    ocr_engine: Literal["none", "tesseract", "baidu"] = "none"
     ocr_languages: str = Field(default="eng+deu+fra+nld+chi_sim+jpn", pattern=r"^[a-z_]+(\+[a-z_]+)*$")
 
-    @field_validator("secret_key", "redis_url", "cookie_domain", "frontend_url", mode="before")
+    # Remote OCR (OCR_ENGINE=baidu)
+    baidu_ocr_api_key: SecretStr | None = None
+    baidu_ocr_secret_key: SecretStr | None = None
+    baidu_ocr_url: str = "https://aip.baidubce.com"
+    ocr_qps_limit: float = Field(default=2.0, gt=0)
+    ocr_max_attempts: int = Field(default=5, ge=1, le=20)
+    ocr_backoff_seconds: float = Field(default=1.0, ge=0)
+    ocr_timeout_seconds: float = Field(default=30.0, gt=0)
+    ocr_cache_ttl_seconds: int = Field(default=86_400, ge=1)
+    ocr_cache_max_entries: int = Field(default=1_000, ge=1)
+
+    @field_validator(
+        "secret_key",
+        "redis_url",
+        "cookie_domain",
+        "frontend_url",
+        "baidu_ocr_api_key",
+        "baidu_ocr_secret_key",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if value == "" else value
@@ -59,6 +78,12 @@ class Settings(BaseSettings):
                 "SECRET_KEY must be set when APP_ENV=production "
                 "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _require_keys_for_baidu(self) -> Settings:
+        if self.ocr_engine == "baidu" and (self.baidu_ocr_api_key is None or self.baidu_ocr_secret_key is None):
+            raise ValueError("OCR_ENGINE=baidu needs BAIDU_OCR_API_KEY and BAIDU_OCR_SECRET_KEY")
         return self
 
     def signing_key(self) -> str:

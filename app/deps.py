@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 
 from app.config import Settings
 from app.invoices.pool import ParsePool
+from app.ocr.baidu import BaiduVatOcr
 from app.sessions.middleware import CookiePolicy
 from app.sessions.store import SessionStore
 from app.sessions.token import Session, TokenSigner
@@ -34,4 +35,5 @@ Store = Annotated[SessionStore, Depends(_app_state("store"))]
 Signer = Annotated[TokenSigner, Depends(_app_state("signer"))]
 CookieSettings = Annotated[CookiePolicy, Depends(_app_state("cookies"))]
 Pool = Annotated[ParsePool, Depends(_app_state("parse_pool"))]
+RemoteOcr = Annotated[BaiduVatOcr | None, Depends(_app_state("remote_ocr"))]
 CurrentSession = Annotated[Session, Depends(_session)]

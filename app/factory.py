@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from redis.asyncio import Redis
 
 import app as app_package
 from app.config import Settings, get_settings
@@ -19,6 +20,8 @@ from app.invoices.pool import ParsePool
 from app.invoices.router import router as invoices_router
 from app.logs import configure_logging
 from app.observability import ObservabilityMiddleware
+from app.ocr.baidu import BaiduVatOcr
+from app.ocr.cache import MemoryResultCache, RedisResultCache, ResultCache
 from app.sessions.middleware import CookiePolicy, SessionMiddleware
 from app.sessions.router import router as sessions_router
 from app.sessions.store import MemoryStore, SessionStore
@@ -37,6 +40,31 @@ def _build_store(settings: Settings) -> SessionStore:
     )
 
 
+def _build_remote_ocr(settings: Settings) -> BaiduVatOcr | None:
+    """Baidu's VAT invoice OCR when OCR_ENGINE=baidu (settings guarantee its keys are set)."""
+    if settings.ocr_engine != "baidu" or not settings.baidu_ocr_api_key or not settings.baidu_ocr_secret_key:
+        return None
+    cache: ResultCache
+    if settings.redis_url:
+        cache = RedisResultCache(
+            Redis.from_url(settings.redis_url), ttl_seconds=settings.ocr_cache_ttl_seconds, prefix="ocr:baidu:"
+        )
+    else:
+        cache = MemoryResultCache(
+            ttl_seconds=settings.ocr_cache_ttl_seconds, max_entries=settings.ocr_cache_max_entries
+        )
+    return BaiduVatOcr(
+        api_key=settings.baidu_ocr_api_key.get_secret_value(),
+        secret_key=settings.baidu_ocr_secret_key.get_secret_value(),
+        base_url=settings.baidu_ocr_url,
+        cache=cache,
+        qps_limit=settings.ocr_qps_limit,
+        attempts=settings.ocr_max_attempts,
+        backoff_seconds=settings.ocr_backoff_seconds,
+        timeout_seconds=settings.ocr_timeout_seconds,
+    )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
@@ -48,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timeout_seconds=settings.parse_timeout_seconds,
         memory_mb=settings.parse_memory_mb,
     )
+    remote_ocr = _build_remote_ocr(settings)
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
@@ -58,6 +87,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             await store.close()
             pool.close()
+            if remote_ocr is not None:
+                await remote_ocr.close()
 
     application = FastAPI(
         title="Invoice parsing service",
@@ -70,8 +101,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.signer = signer
     application.state.cookies = cookies
     application.state.parse_pool = pool
+    application.state.remote_ocr = remote_ocr
     # Optional parts and whether this instance runs them; each later capability switches its own on.
-    application.state.features = {"redis": False, "s3": False, "imap": False, "ocr": False}
+    application.state.features = {"redis": False, "s3": False, "imap": False, "ocr": settings.ocr_engine != "none"}
     if settings.redis_url:
         log.warning("REDIS_URL is set, but this version keeps sessions in memory; it is not used yet")
 

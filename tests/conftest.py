@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -17,6 +18,8 @@ from app.factory import create_app
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("INVOICE_CORPUS", ROOT.parent / "shared" / "corpus"))
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: The tests' own database on the machine's Redis, flushed around each test that uses it.
+TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/9")
 
 
 def need(condition: bool, reason: str) -> None:
@@ -44,6 +47,20 @@ def settings_for_tests(**overrides: Any) -> Settings:
     }
     values.update(overrides)
     return Settings(**values)
+
+
+@pytest.fixture
+def redis_url() -> Iterator[str]:
+    """The URL of an empty Redis database (a real server: bash scripts/start-services)."""
+    connection = redis.Redis.from_url(TEST_REDIS_URL)
+    try:
+        connection.ping()
+    except redis.RedisError:
+        need(False, f"a Redis server at {TEST_REDIS_URL} (bash scripts/start-services)")
+    connection.flushdb()
+    yield TEST_REDIS_URL
+    connection.flushdb()
+    connection.close()
 
 
 @pytest.fixture(scope="session")

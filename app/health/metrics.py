@@ -17,3 +17,8 @@ PARSE_DURATION = Histogram(
 DOCUMENTS = Counter(
     "documents_total", "Documents received, by outcome (parsed, needs_review or an error code).", ["outcome"]
 )
+OCR_CALLS = Counter(
+    "ocr_calls_total",
+    "Remote OCR service calls, by outcome (ok, cached, retried, refused, unavailable, credentials_refused).",
+    ["outcome"],
+)

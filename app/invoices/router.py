@@ -2,7 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
-from app.deps import AppSettings, CurrentSession, Pool, Store
+from app.deps import AppSettings, CurrentSession, Pool, RemoteOcr, Store
 from app.errors import AppError
 from app.invoices import service
 from app.invoices.schemas import BatchDeleteRequest, BatchDeleteResult, Invoice, InvoicePage
@@ -42,14 +42,19 @@ _PARTS = {"file", "ocr"}
 
 @router.post("/parse", status_code=status.HTTP_201_CREATED, response_model=Invoice, openapi_extra=_UPLOAD_BODY)
 async def parse_invoice(
-    request: Request, session: CurrentSession, settings: AppSettings, store: Store, pool: Pool
+    request: Request,
+    session: CurrentSession,
+    settings: AppSettings,
+    store: Store,
+    pool: Pool,
+    remote_ocr: RemoteOcr,
 ) -> Invoice:
     """Parse one invoice (multipart part `file`) and/or its OCR output (part `ocr`) and keep it in
     the session. With both, the fields come from the OCR and the PDF is kept as the original.
 
     Errors: 400 empty or missing file, 413 larger than MAX_UPLOAD_BYTES, 415 not a PDF or XML,
     422 encrypted, corrupt, too many pages, scanned without OCR, hostile or invalid XML, invalid
-    OCR output, or too slow/heavy to parse."""
+    OCR output, or too slow/heavy to parse; 503 when the configured OCR service is unavailable."""
     parts = await read_multipart(request, max_part_bytes=settings.max_upload_bytes, max_parts=2)
     unexpected = sorted({part.name for part in parts} - _PARTS)
     if unexpected:
@@ -80,6 +85,7 @@ async def parse_invoice(
         source="upload",
         max_pages=settings.max_pages,
         engine=OcrEngine(settings.ocr_engine, settings.ocr_languages),
+        remote_ocr=remote_ocr,
     )
 
 

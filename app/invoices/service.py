@@ -10,8 +10,10 @@ from app.errors import AppError
 from app.health import metrics
 from app.invoices.pool import ParsePool
 from app.invoices.schemas import BatchDeleteResult, Invoice, InvoicePage, Source, Status
-from app.ocr.scanned import NO_ENGINE, OcrEngine, parse_with_ocr
+from app.ocr.baidu import BaiduVatOcr, OcrRefused, OcrUnavailable
+from app.ocr.scanned import NO_ENGINE, OcrEngine, parse_remote_result, parse_with_ocr
 from app.parsing import DocumentError, ExtractedInvoice
+from app.parsing.errors import ScannedDocumentNeedsOcr
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
 
@@ -40,12 +42,13 @@ async def parse_into_session(
     max_pages: int,
     ocr: bytes | None = None,
     engine: OcrEngine = NO_ENGINE,
+    remote_ocr: BaiduVatOcr | None = None,
 ) -> Invoice:
     """Parse one document (and/or its OCR output) in the pool and keep the result and the original
     (the document, else the OCR output) in the session."""
     original = data if data else ocr or b""
     try:
-        extracted = await pool.run(parse_with_ocr, data, ocr=ocr, max_pages=max_pages, engine=engine)
+        extracted = await _extract(pool, data, ocr=ocr, max_pages=max_pages, engine=engine, remote_ocr=remote_ocr)
     except DocumentError as exc:
         metrics.DOCUMENTS.labels(outcome=exc.code).inc()
         log.info("document refused", extra={"code": exc.code, "bytes": len(original)})
@@ -75,6 +78,31 @@ async def parse_into_session(
         },
     )
     return invoice
+
+
+async def _extract(
+    pool: ParsePool,
+    data: bytes | None,
+    *,
+    ocr: bytes | None,
+    max_pages: int,
+    engine: OcrEngine,
+    remote_ocr: BaiduVatOcr | None,
+) -> ExtractedInvoice:
+    """The core's parse in the pool; a scan it cannot read goes to the remote OCR service (called
+    from here, where its token, rate limit and cache are shared) and its answer back to the pool."""
+    try:
+        return await pool.run(parse_with_ocr, data, ocr=ocr, max_pages=max_pages, engine=engine)
+    except ScannedDocumentNeedsOcr:
+        if remote_ocr is None or data is None:
+            raise
+    try:
+        result = await remote_ocr.recognise(data)
+    except OcrUnavailable as exc:
+        raise AppError(503, "ocr_unavailable", str(exc), field="file", headers={"Retry-After": "60"}) from None
+    except OcrRefused as exc:
+        raise ScannedDocumentNeedsOcr(f"{exc} Send OCR output in the 'ocr' part.") from None
+    return await pool.run(parse_remote_result, data, result, max_pages=max_pages)
 
 
 def _not_found(invoice_id: str) -> AppError:

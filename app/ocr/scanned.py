@@ -1,4 +1,5 @@
-"""The parse task the pool runs: the core's parse, and for a scanned PDF the configured OCR engine."""
+"""The parse tasks the pool runs: the core's parse, a scanned PDF read by the local OCR engine, and
+a scanned PDF whose text a remote OCR service returned."""
 
 from __future__ import annotations
 
@@ -6,12 +7,14 @@ from dataclasses import dataclass
 
 from app.ocr import tesseract
 from app.parsing import ExtractedInvoice, parse_document, parse_recognised
-from app.parsing.errors import ScannedDocumentNeedsOcr
+from app.parsing.errors import InvalidOcr, ScannedDocumentNeedsOcr
+from app.parsing.pdf import read_text
 
 
 @dataclass(frozen=True)
 class OcrEngine:
-    """Which engine reads scanned PDFs ("none" or "tesseract") and in which languages."""
+    """Which engine reads scanned PDFs ("none", "tesseract" or "baidu") and, for Tesseract, in which
+    languages. A remote engine is not called from the pool: see parse_remote_result."""
 
     name: str = "none"
     languages: str = "eng"
@@ -35,3 +38,15 @@ def parse_with_ocr(data: bytes | None, *, ocr: bytes | None, max_pages: int, eng
             "The PDF is scanned and the OCR engine could not read it. Send OCR output in the 'ocr' part."
         ) from exc
     return parse_recognised(pages)
+
+
+def parse_remote_result(data: bytes, result: bytes, *, max_pages: int) -> ExtractedInvoice:
+    """A scanned PDF's fields from the VAT invoice JSON a remote OCR service returned for it."""
+    try:
+        invoice = parse_document(None, ocr=result)
+    except InvalidOcr as exc:
+        raise ScannedDocumentNeedsOcr(
+            "The OCR service's answer for this scan could not be used. Send OCR output in the 'ocr' part."
+        ) from exc
+    pages = read_text(data, max_pages=max_pages).page_count
+    return invoice.model_copy(update={"input_format": "pdf_scanned", "pages": pages})
