@@ -44,7 +44,7 @@ def recognise_pdf(data: bytes, *, languages: str, max_pages: int) -> list[list[W
 def _run(image: bytes, languages: str) -> str:
     try:
         done = subprocess.run(
-            ["tesseract", "stdin", "stdout", "-l", languages, "--psm", "3", "tsv"],
+            ["tesseract", "stdin", "stdout", "-l", languages, "--psm", "11", "tsv"],
             input=image,
             capture_output=True,
             env=_ENV,

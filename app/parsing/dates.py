@@ -41,7 +41,7 @@ _PATTERNS = (
     re.compile(r"(?P<year>(?:19|20)\d\d)\s*年\s*(?P<month>[01]?\d)\s*月\s*(?P<day>[0-3]?\d)\s*日"),
     # 15/03/2024, 03/15/2024, 15.03.2024, 15-03-24
     re.compile(
-        r"(?<![\d/.-])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[01]?\d)(?P=sep)(?P<year>(?:19|20)?\d\d)(?![\d/-]|\.\d)"
+        r"(?<![\d/.-])(?P<a>[0-3]?\d)(?P<sep>[./-])(?P<b>[0-3]?\d)(?P=sep)(?P<year>(?:19|20)?\d\d)(?![\d/-]|\.\d)"
     ),
     # 15 March 2024, 15. März 2024, 15 de marzo de 2024, 1er mars 2024
     re.compile(_DAY + r"(?:er|st|nd|rd|th|º)?\.?\s+(?:de\s+)?" + _MONTH_NAME + r",?\s+(?:de\s+)?" + _YEAR, re.I),

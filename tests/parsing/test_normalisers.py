@@ -58,6 +58,8 @@ def test_find_amounts_in_lines() -> None:
         ("02.09.2024", None, date(2024, 9, 2)),  # dotted: day-first everywhere
         ("15/03/2024", None, date(2024, 3, 15)),
         ("03/15/2024", None, date(2024, 3, 15)),
+        ("01/24/2024", None, date(2024, 1, 24)),
+        ("12/31/2024", None, date(2024, 12, 31)),
         ("03/04/2024", True, date(2024, 4, 3)),
         ("03/04/2024", False, date(2024, 3, 4)),
         ("15 March 2024", None, date(2024, 3, 15)),
@@ -85,6 +87,7 @@ def test_parse_date_refuses_ambiguous_or_invalid(text: str) -> None:
 
 def test_numeric_order_hint_from_the_document() -> None:
     assert numeric_order_hint("Date 03/15/2024, due 04/14/2024") is False
+    assert numeric_order_hint("Date 01/24/2024") is False
     assert numeric_order_hint("Fecha 15/10/2024 entrega 11/10/2024") is True
     assert numeric_order_hint("Date 03/04/2024") is None
 
