@@ -9,6 +9,7 @@ import subprocess
 
 import pypdfium2 as pdfium
 
+from app.ocr.imaging import prepare
 from app.parsing.layout import Word
 
 #: Render resolution: tesseract reads 300 dpi scans best.
@@ -25,13 +26,14 @@ class TesseractError(RuntimeError):
 
 
 def recognise_pdf(data: bytes, *, languages: str, max_pages: int) -> list[list[Word]]:
-    """The words on each page of a scanned PDF, with boxes in PDF points from the top left."""
+    """The words on each page of a scanned PDF, with boxes in PDF points from the top left (of the
+    straightened page)."""
     document = pdfium.PdfDocument(data)
     try:
         pages = []
         for index in range(min(len(document), max_pages)):
             page = document[index]
-            image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+            image = prepare(page.render(scale=DPI / 72, grayscale=True).to_pil())
             page.close()
             png = io.BytesIO()
             image.save(png, format="PNG")
@@ -44,6 +46,8 @@ def recognise_pdf(data: bytes, *, languages: str, max_pages: int) -> list[list[W
 def _run(image: bytes, languages: str) -> str:
     try:
         done = subprocess.run(
+            # Sparse-text segmentation: every word with its box, in no particular order; the field
+            # finders build lines and cells from the boxes, as for a text PDF.
             ["tesseract", "stdin", "stdout", "-l", languages, "--psm", "11", "tsv"],
             input=image,
             capture_output=True,
