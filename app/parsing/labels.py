@@ -33,6 +33,9 @@ INVOICE_NUMBER = _any(
     r"^\s*receipt\s*$|^\s*(?:tax\s+)?invoice\s*$",
 )
 
+#: A till receipt's transaction number: its number when nothing is labelled as one.
+TRANSACTION_NUMBER = _any(r"\b(?:trans(?:action)?|txn)\.?\s*(?:no\.?|number|#)?(?=\s*:?\s*[A-Z0-9-]*\d)")
+
 CREDIT_NOTE_NUMBER = _any(
     r"credit\s*note\s*(?:no\.?|number|#)",
     r"gutschrift(?:s)?-?\s*(?:nummer|nr\.?)",
@@ -220,5 +223,5 @@ COLUMN_AMOUNT = _any(
 
 #: A tax amount that is already inside the prices (receipts): "VAT 20% included", "内消費税等".
 TAX_INCLUDED = _any(
-    r"\bincluded\b|\bincl(?:uded|\.)?\s*(?:vat|tax|gst)|\binkl\.?\s*(?:mwst|ust)|enthalten|\binclus[e]?\b|内消費税|うち消費税"
+    r"\bincluded\b|\bincl\.?\s*$|\bincl(?:uded|\.)?\s*(?:vat|tax|gst)|\binkl\.?\s*(?:mwst|ust)|enthalten|\binclus[e]?\b|内消費税|うち消費税"
 )

@@ -34,6 +34,13 @@ def test_invoice_number_beside_below_and_not_a_date() -> None:
     assert find_invoice_number(text_lines("Invoice No. 12.03.2024")) is None
 
 
+def test_a_till_receipt_is_numbered_by_its_transaction_unless_a_number_is_labelled() -> None:
+    receipt = text_lines("29/06/2024 11:03\nTrans 2207-44512\nBALANCE DUE      £73.95")
+    assert find_invoice_number(receipt).value == "2207-44512"  # type: ignore[union-attr]
+    numbered = text_lines("Receipt No. R-118\nTransaction 2207-44512")
+    assert find_invoice_number(numbered).value == "R-118"  # type: ignore[union-attr]
+
+
 def test_credit_note_number_wins_over_the_corrected_invoice() -> None:
     page = text_lines("Credit note no. CN-00045\nOriginal invoice no. INV-2024-0133")
     assert find_invoice_number(page).value == "CN-00045"  # type: ignore[union-attr]
@@ -126,6 +133,11 @@ def test_receipt_with_tax_included_has_no_net_subtotal() -> None:
     )
     summary = summarise(page)
     assert (summary.subtotal, summary.tax, summary.total) == (None, Decimal("4.64"), Decimal("27.85"))
+
+
+def test_tax_marked_incl_at_the_end_of_its_label_is_included_tax() -> None:
+    summary = summarise(text_lines("BALANCE DUE       £73.95\nVAT @20% incl.    £12.33"))
+    assert (summary.subtotal, summary.tax, summary.total) == (None, Decimal("12.33"), Decimal("73.95"))
 
 
 def test_tax_labelled_with_its_rate_in_one_run_of_text() -> None:
