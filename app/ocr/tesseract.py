@@ -6,6 +6,7 @@ import csv
 import io
 import os
 import subprocess
+import unicodedata
 
 import pypdfium2 as pdfium
 
@@ -62,20 +63,45 @@ def _run(image: bytes, languages: str) -> str:
 
 
 def _words(tsv: str, *, points_per_pixel: float) -> list[Word]:
-    words = []
+    words: list[Word] = []
+    previous_line: tuple[str, ...] | None = None
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         text = (row.get("text") or "").strip()
         if row.get("level") != "5" or not text or float(row.get("conf") or -1) < _MIN_CONFIDENCE:
             continue
         left, top = float(row["left"]), float(row["top"])
         width, height = float(row["width"]), float(row["height"])
-        words.append(
-            Word(
-                text=text,
-                x0=left * points_per_pixel,
-                top=top * points_per_pixel,
-                x1=(left + width) * points_per_pixel,
-                bottom=(top + height) * points_per_pixel,
-            )
+        word = Word(
+            text=text,
+            x0=left * points_per_pixel,
+            top=top * points_per_pixel,
+            x1=(left + width) * points_per_pixel,
+            bottom=(top + height) * points_per_pixel,
         )
+        line = (row["block_num"], row["par_num"], row["line_num"])
+        if words and line == previous_line and _continues_cjk(words[-1], word):
+            word = _joined(words.pop(), word)
+        words.append(word)
+        previous_line = line
     return words
+
+
+def _is_cjk(character: str) -> bool:
+    return unicodedata.name(character, "").startswith(("CJK", "FULLWIDTH", "IDEOGRAPHIC", "HIRAGANA", "KATAKANA"))
+
+
+def _continues_cjk(before: Word, after: Word) -> bool:
+    """Tesseract returns Chinese and Japanese text a character per word; characters of one run
+    (a gap under a character's height) belong together, as in a text PDF."""
+    gap = after.x0 - before.x1
+    return _is_cjk(before.text[-1]) and _is_cjk(after.text[0]) and gap < after.height
+
+
+def _joined(before: Word, after: Word) -> Word:
+    return Word(
+        text=before.text + after.text,
+        x0=before.x0,
+        top=min(before.top, after.top),
+        x1=after.x1,
+        bottom=max(before.bottom, after.bottom),
+    )

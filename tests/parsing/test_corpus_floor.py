@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
 
 from tests.conftest import CORPUS, need
@@ -65,3 +67,18 @@ def test_structured_inputs_are_read_exactly(input_format: str) -> None:
     assert scored
     wrong = [(s.entry["file"], field) for s in scored for field, ok in s.fields.items() if not ok]
     assert wrong == []
+
+
+KEY_FIELDS = ("vendor", "invoice_number", "invoice_date", "currency", "total_amount")
+
+
+def test_scans_read_by_tesseract_get_the_key_fields() -> None:
+    """Scanned PDFs through Tesseract: 90% of the key fields right (bench/accuracy.py: 93%)."""
+    need((CORPUS / "manifest.json").is_file(), f"corpus at {CORPUS}")
+    need(shutil.which("tesseract") is not None, "tesseract (bash scripts/install-system-packages)")
+    from bench.corpus import entries, score
+
+    scored = [score(entry) for entry in entries("pdf_scanned")]
+    results = [s.fields[field] for s in scored for field in KEY_FIELDS]
+    assert len(scored) >= 5
+    assert sum(results) / len(results) >= 0.9

@@ -88,3 +88,28 @@ def test_words_that_disagree_with_the_figures_are_a_warning() -> None:
     summary, warnings = fapiao.summarise(page)
     assert [w.code for w in warnings] == ["amount_in_words_mismatch"]
     assert max(summary.confidence.values()) < 0.9
+
+
+def test_parties_without_block_labels_fill_the_open_roles_in_reading_order() -> None:
+    """OCR often loses the vertical 购买方/销售方 labels: the buyer's block comes first."""
+    page = text_lines(
+        "名称: 天津滨海物流有限公司                  名称: 成都天府软件园科技有限公司\n"
+        "纳税人识别号 91120116MA06LR2KWM            纳税人识别号: 91510100MA6DFG9RP4\n"
+    )
+    parties = fapiao.find_parties(page)
+    assert parties["buyer"].name and parties["buyer"].name.value == "天津滨海物流有限公司"
+    assert parties["seller"].tax_id and parties["seller"].tax_id.value == "91510100MA6DFG9RP4"
+    assert parties["buyer"].name.confidence < 0.9
+
+
+def test_credit_code_misread_by_ocr_is_corrected_only_when_its_check_character_agrees() -> None:
+    assert fapiao.tax_id("91120116MAO6LR2KWM").value == "91120116MA06LR2KWM"
+    assert fapiao.tax_id("91120116MA06LR2KWM").confidence == 1.0
+    unsure = fapiao.tax_id("91120116MAO6LR2KWX")
+    assert (unsure.value, unsure.confidence) == ("91120116MAO6LR2KWX", 0.7)
+
+
+def test_total_in_figures_is_read_when_the_words_are_lost() -> None:
+    summary, warnings = fapiao.summarise(text_lines("价税合计 (KS)   (小写 ) ¥77380.00"))
+    assert summary.total == Decimal("77380.00") and warnings == []
+    assert max(summary.confidence.values()) < 0.9
