@@ -62,9 +62,9 @@ def _document_id(text: str) -> str | None:
 def find_invoice_number(lines: list[Line]) -> Found[str] | None:
     credit_note = any(labels.CREDIT_NOTE_NUMBER.search(line.text) for line in lines)
     candidates: list[tuple[int, str]] = []
-    patterns = ((labels.CREDIT_NOTE_NUMBER, 2), (labels.INVOICE_NUMBER, 1 if credit_note else 2))
+    patterns = [(labels.CREDIT_NOTE_NUMBER, 2), (labels.INVOICE_NUMBER, 1 if credit_note else 2)]
     if not any(labels.INVOICE_NUMBER.search(line.text) for line in lines):
-        patterns += ((labels.TRANSACTION_NUMBER, 1),)
+        patterns.append((labels.TRANSACTION_NUMBER, 1))
     for pattern, rank in patterns:
         seen_lines: set[int] = set()
         for found in labelled_values(lines, pattern):
