@@ -5,6 +5,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from app.deps import AppSettings, CurrentSession, Pool, RemoteOcr, Store
 from app.errors import AppError
 from app.invoices import service
+from app.invoices.query import InvoiceFilter, Sort
 from app.invoices.schemas import BatchDeleteRequest, BatchDeleteResult, Invoice, InvoicePage
 from app.invoices.uploads import read_multipart
 from app.ocr.scanned import OcrEngine
@@ -93,11 +94,15 @@ async def parse_invoice(
 async def list_invoices(
     session: CurrentSession,
     store: Store,
+    filters: Annotated[InvoiceFilter, Query()],
+    sort: Annotated[Sort, Query(description="a field, '-' first for descending")] = "parsed",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: Annotated[str | None, Query(description="next_cursor of the previous page")] = None,
 ) -> InvoicePage:
-    """The session's invoices, oldest first, a page at a time."""
-    return await service.list_invoices(store=store, session=session, limit=limit, cursor=cursor)
+    """The session's invoices (oldest first by default), filtered, sorted, a page at a time."""
+    return await service.list_invoices(
+        store=store, session=session, filters=filters, sort=sort, limit=limit, cursor=cursor
+    )
 
 
 @router.get("/{invoice_id}", response_model=Invoice)

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from app.errors import AppError
 from app.health import metrics
 from app.invoices.pool import ParsePool
+from app.invoices.query import InvoiceFilter, Sort, after, ordered
 from app.invoices.schemas import BatchDeleteResult, Invoice, InvoicePage, Source, Status
 from app.ocr.baidu import BaiduVatOcr, OcrRefused, OcrUnavailable
 from app.ocr.scanned import NO_ENGINE, OcrEngine, parse_remote_result, parse_with_ocr
@@ -116,24 +117,39 @@ async def get_invoice(*, store: SessionStore, session: Session, invoice_id: str)
     return Invoice.model_validate_json(record)
 
 
-async def list_invoices(*, store: SessionStore, session: Session, limit: int, cursor: str | None) -> InvoicePage:
-    """The session's invoices, oldest first; the cursor is the id of the last invoice already seen,
-    so pages stay stable while new invoices are added."""
+async def select_invoices(
+    *, store: SessionStore, session: Session, filters: InvoiceFilter, sort: Sort
+) -> list[Invoice]:
+    """The session's invoices that pass ``filters``, in ``sort`` order (lists and exports)."""
     invoices = [Invoice.model_validate_json(record) for record in await store.load_all(session.id)]
-    start = 0
+    return ordered((invoice for invoice in invoices if filters.matches(invoice)), sort)
+
+
+async def list_invoices(
+    *,
+    store: SessionStore,
+    session: Session,
+    filters: InvoiceFilter,
+    sort: Sort,
+    limit: int,
+    cursor: str | None,
+) -> InvoicePage:
+    """A page of the selected invoices; the cursor is the id of the last invoice already seen, and
+    the page continues from its place in the order, so pages stay stable while invoices are added."""
+    selected = await select_invoices(store=store, session=session, filters=filters, sort=sort)
+    total = len(selected)
     if cursor is not None:
-        positions = {invoice.id: index for index, invoice in enumerate(invoices)}
-        if cursor not in positions:
+        record = await store.load(session.id, cursor)
+        if record is None:
             raise AppError(
                 400,
                 "invalid_cursor",
                 "The cursor is unknown or its invoice was deleted; start again without it.",
                 field="cursor",
             )
-        start = positions[cursor] + 1
-    page = invoices[start : start + limit]
-    has_more = start + limit < len(invoices)
-    return InvoicePage(items=page, next_cursor=page[-1].id if has_more and page else None, total=len(invoices))
+        selected = after(selected, Invoice.model_validate_json(record), sort)
+    page = selected[:limit]
+    return InvoicePage(items=page, next_cursor=page[-1].id if len(selected) > limit else None, total=total)
 
 
 async def delete_invoice(*, store: SessionStore, session: Session, invoice_id: str) -> None:
