@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 import app as app_package
 from app.config import Settings, get_settings
 from app.errors import install_error_handlers
+from app.exports.router import router as exports_router
 from app.health.router import router as health_router
 from app.invoices.pool import ParsePool
 from app.invoices.router import router as invoices_router
@@ -123,5 +124,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(health_router)
     application.include_router(sessions_router)
     application.include_router(invoices_router)
+    application.include_router(exports_router)
     application.mount("/static", StaticFiles(directory=STATIC_DIR, html=True), name="static")
     return application

@@ -1,9 +1,12 @@
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
+from fastapi.responses import StreamingResponse
 
 from app.deps import AppSettings, CurrentSession, Pool, RemoteOcr, Store
 from app.errors import AppError
+from app.exports.download import safe_file_name, workbook_of, xlsx_response
+from app.exports.workbook import XLSX_MEDIA_TYPE
 from app.invoices import service
 from app.invoices.query import InvoiceFilter, Sort
 from app.invoices.schemas import BatchDeleteRequest, BatchDeleteResult, Invoice, InvoicePage
@@ -109,6 +112,30 @@ async def list_invoices(
 async def get_invoice(invoice_id: str, session: CurrentSession, store: Store) -> Invoice:
     """One invoice of the session (404 for ids of other sessions)."""
     return await service.get_invoice(store=store, session=session, invoice_id=invoice_id)
+
+
+@router.post(
+    "/{invoice_id}/approve",
+    response_class=StreamingResponse,
+    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the invoice's workbook"}},
+)
+async def approve_invoice(
+    invoice_id: str,
+    session: CurrentSession,
+    store: Store,
+    delivery: Annotated[Literal["download", "s3"], Query()] = "download",
+) -> StreamingResponse:
+    """Mark the invoice approved and return its workbook (`delivery=download`)."""
+    if delivery == "s3":
+        raise AppError(
+            503,
+            "s3_unavailable",
+            "Delivery to S3 is not enabled on this server; use delivery=download.",
+            field="delivery",
+        )
+    invoice = await service.approve_invoice(store=store, session=session, invoice_id=invoice_id)
+    name = safe_file_name(f"invoice-{invoice.invoice_number or invoice.id}") + ".xlsx"
+    return xlsx_response(name, await workbook_of([invoice]), count=1)
 
 
 @router.delete("/{invoice_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)

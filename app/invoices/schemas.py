@@ -33,6 +33,7 @@ class Invoice(ExtractedInvoice):
     corrections: list[Correction] = Field(default_factory=list)
     tracking_status: TrackingStatus = "draft"
     parsed_timestamp: datetime
+    parse_ms: float | None = Field(default=None, description="time the parse took, in milliseconds")
 
 
 class InvoicePage(BaseModel):

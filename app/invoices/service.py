@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+import time
 from datetime import UTC, datetime
 
 from app.errors import AppError
@@ -48,6 +49,7 @@ async def parse_into_session(
     """Parse one document (and/or its OCR output) in the pool and keep the result and the original
     (the document, else the OCR output) in the session."""
     original = data if data else ocr or b""
+    started = time.perf_counter()
     try:
         extracted = await _extract(pool, data, ocr=ocr, max_pages=max_pages, engine=engine, remote_ocr=remote_ocr)
     except DocumentError as exc:
@@ -65,6 +67,7 @@ async def parse_into_session(
         source=source,
         status=_review_status(extracted),
         parsed_timestamp=datetime.now(UTC),
+        parse_ms=round((time.perf_counter() - started) * 1000, 1),
     )
     record = invoice.model_dump_json(by_alias=True)
     await store.save(session.id, invoice.id, record, original, ttl=session.seconds_left())
@@ -150,6 +153,16 @@ async def list_invoices(
         selected = after(selected, Invoice.model_validate_json(record), sort)
     page = selected[:limit]
     return InvoicePage(items=page, next_cursor=page[-1].id if len(selected) > limit else None, total=total)
+
+
+async def approve_invoice(*, store: SessionStore, session: Session, invoice_id: str) -> Invoice:
+    """Mark an invoice approved (a person has checked it); approving twice changes nothing."""
+    invoice = await get_invoice(store=store, session=session, invoice_id=invoice_id)
+    if invoice.status != "approved":
+        invoice.status = "approved"
+        if not await store.replace(session.id, invoice.id, invoice.model_dump_json(by_alias=True)):
+            raise _not_found(invoice_id)
+    return invoice
 
 
 async def delete_invoice(*, store: SessionStore, session: Session, invoice_id: str) -> None:

@@ -1,0 +1,84 @@
+"""One row per invoice and per line item, as the workbook and its JSON twin show them.
+
+Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
+return) is neutralised with a leading apostrophe, as OWASP advises for CSV/Excel injection: an
+invoice is someone else's document, and its text must never execute in a finance team's Excel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from app.invoices.schemas import Invoice
+
+INVOICE_COLUMNS = (
+    "vendor",
+    "invoice_number",
+    "invoice_date",
+    "due_date",
+    "subtotal",
+    "tax_amount",
+    "discount_amount",
+    "shipping_amount",
+    "total_amount",
+    "currency",
+    "parsed_timestamp",
+    "file_name",
+    "vendor_tax_id",
+    "buyer",
+    "status",
+    "invoice_id",
+)
+LINE_ITEM_COLUMNS = ("invoice_id", "invoice_number", "vendor", "description", "quantity", "unit_price", "amount")
+AMOUNT_COLUMNS = frozenset(
+    {"subtotal", "tax_amount", "discount_amount", "shipping_amount", "total_amount", "unit_price", "amount"}
+)
+DATE_COLUMNS = frozenset({"invoice_date", "due_date"})
+
+Cell = str | Decimal | date | datetime | None
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str | None) -> str | None:
+    """``value`` such that no spreadsheet treats it as a formula."""
+    if value and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def invoice_row(invoice: Invoice) -> dict[str, Cell]:
+    return {
+        "vendor": safe_text(invoice.vendor),
+        "invoice_number": safe_text(invoice.invoice_number),
+        "invoice_date": invoice.invoice_date,
+        "due_date": invoice.due_date,
+        "subtotal": invoice.subtotal,
+        "tax_amount": invoice.tax_amount,
+        "discount_amount": invoice.discount_amount,
+        "shipping_amount": invoice.shipping_amount,
+        "total_amount": invoice.total_amount,
+        "currency": invoice.currency,
+        # Excel has no time zones: the UTC wall time, as the column header says.
+        "parsed_timestamp": invoice.parsed_timestamp.astimezone(UTC).replace(tzinfo=None),
+        "file_name": safe_text(invoice.file_name),
+        "vendor_tax_id": safe_text(invoice.vendor_tax_id),
+        "buyer": safe_text(invoice.buyer),
+        "status": invoice.status,
+        "invoice_id": invoice.id,
+    }
+
+
+def line_item_rows(invoices: Iterable[Invoice]) -> Iterator[dict[str, Cell]]:
+    for invoice in invoices:
+        for item in invoice.line_items:
+            yield {
+                "invoice_id": invoice.id,
+                "invoice_number": safe_text(invoice.invoice_number),
+                "vendor": safe_text(invoice.vendor),
+                "description": safe_text(item.description),
+                "quantity": item.quantity,
+                "unit_price": item.unit_price,
+                "amount": item.amount,
+            }
