@@ -78,7 +78,7 @@ def _format(sheet: Worksheet, frame: pd.DataFrame) -> None:
     sheet.auto_filter.ref = sheet.dimensions
     for index, column in enumerate(frame.columns, start=1):
         letter = get_column_letter(index)
-        sample = frame[column].head(_WIDTH_SAMPLE_ROWS).astype(str)
+        sample = [str(value) for value in frame[column].head(_WIDTH_SAMPLE_ROWS) if not pd.isna(value)]
         width = max([len(str(column)), *(len(text) for text in sample)]) + 2
         sheet.column_dimensions[letter].width = min(width, _MAX_WIDTH)
         number_format = (
