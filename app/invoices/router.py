@@ -9,7 +9,7 @@ from app.exports.download import safe_file_name, workbook_of, xlsx_response
 from app.exports.workbook import XLSX_MEDIA_TYPE
 from app.invoices import service
 from app.invoices.query import InvoiceFilter, Sort
-from app.invoices.schemas import BatchDeleteRequest, BatchDeleteResult, Invoice, InvoicePage
+from app.invoices.schemas import BatchDeleteRequest, BatchDeleteResult, FieldValue, Invoice, InvoicePage
 from app.invoices.uploads import read_multipart
 from app.ocr.scanned import OcrEngine
 
@@ -136,6 +136,19 @@ async def approve_invoice(
     invoice = await service.approve_invoice(store=store, session=session, invoice_id=invoice_id)
     name = safe_file_name(f"invoice-{invoice.invoice_number or invoice.id}") + ".xlsx"
     return xlsx_response(name, await workbook_of([invoice]), count=1)
+
+
+@router.patch("/{invoice_id}/fields/{field}", response_model=Invoice)
+async def correct_field(
+    invoice_id: str, field: str, body: FieldValue, session: CurrentSession, store: Store
+) -> Invoice:
+    """Correct one field. The value is checked for the field's type (422 `invalid_value` saying
+    what is expected; 404 `unknown_field` for a field that cannot be corrected), the document's
+    checks run again, the field's confidence becomes 1.0, the status is recomputed (an approved
+    invoice needs approving again) and the change is recorded in `corrections`."""
+    return await service.correct_field(
+        store=store, session=session, invoice_id=invoice_id, field=field, value=body.value
+    )
 
 
 @router.delete("/{invoice_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
@@ -40,6 +40,13 @@ class InvoicePage(BaseModel):
     items: list[Invoice]
     next_cursor: str | None
     total: int
+
+
+class FieldValue(BaseModel):
+    """The new value of one field: a decimal string for amounts, YYYY-MM-DD for dates, an ISO 4217
+    code for the currency, the whole list for line_items; null clears it."""
+
+    value: Any = Field(json_schema_extra={"example": "1234.50"})
 
 
 class BatchDeleteRequest(BaseModel):

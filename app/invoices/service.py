@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from app.errors import AppError
 from app.health import metrics
+from app.invoices import corrections
 from app.invoices.pool import ParsePool
 from app.invoices.query import InvoiceFilter, Sort, after, ordered
 from app.invoices.schemas import BatchDeleteResult, Invoice, InvoicePage, Source, Status
@@ -162,6 +163,19 @@ async def approve_invoice(*, store: SessionStore, session: Session, invoice_id: 
         invoice.status = "approved"
         if not await store.replace(session.id, invoice.id, invoice.model_dump_json(by_alias=True)):
             raise _not_found(invoice_id)
+    return invoice
+
+
+async def correct_field(
+    *, store: SessionStore, session: Session, invoice_id: str, field: str, value: object
+) -> Invoice:
+    """A person's correction of one field (see corrections.py); the same value twice records nothing."""
+    parsed = corrections.parse_value(field, value)
+    invoice = await get_invoice(store=store, session=session, invoice_id=invoice_id)
+    if corrections.apply(invoice, field, parsed) and not await store.replace(
+        session.id, invoice.id, invoice.model_dump_json(by_alias=True)
+    ):
+        raise _not_found(invoice_id)
     return invoice
 
 

@@ -4,8 +4,16 @@ It does no I/O and imports no web, queue or storage code, so the API, the jobs, 
 benchmarks all call the same ``parse_document``.
 """
 
-from app.parsing.document import parse_document, parse_recognised
+from app.parsing.document import parse_document, parse_recognised, recheck
 from app.parsing.errors import DocumentError
 from app.parsing.model import ExtractedInvoice, LineItem, ParseWarning
 
-__all__ = ["DocumentError", "ExtractedInvoice", "LineItem", "ParseWarning", "parse_document", "parse_recognised"]
+__all__ = [
+    "DocumentError",
+    "ExtractedInvoice",
+    "LineItem",
+    "ParseWarning",
+    "parse_document",
+    "parse_recognised",
+    "recheck",
+]

@@ -123,6 +123,16 @@ def _checked(invoice: ExtractedInvoice, *, structured: bool = False) -> Extracte
     return invoice
 
 
+#: Warnings the checks below give, dropped before they run again.
+_CHECK_CODES = frozenset({"totals_mismatch", "line_items_mismatch", "field_not_found"})
+
+
+def recheck(invoice: ExtractedInvoice) -> None:
+    """Run the checks again after a person changed a field: totals, line items, required fields."""
+    invoice.warnings = [warning for warning in invoice.warnings if warning.code not in _CHECK_CODES]
+    _checked(invoice, structured=True)
+
+
 def _set(invoice: ExtractedInvoice, name: str, value: object, confidence: float) -> None:
     setattr(invoice, name, value)
     invoice.confidence[name] = confidence

@@ -1,0 +1,118 @@
+"""A person's correction of one field: the value checked for the field's type, then applied.
+
+Amounts are decimal strings (or whole numbers), dates ISO ``YYYY-MM-DD``, the currency an ISO 4217
+code, line items the whole list; ``null`` clears a field. After the change the document's checks
+run again, the corrected field becomes certain (confidence 1.0), the status is worked out anew
+(an approved invoice that changes needs approving again) and the change is kept in ``corrections``.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+import pycountry
+from pydantic import TypeAdapter, ValidationError
+
+from app.errors import AppError
+from app.invoices.schemas import Correction, Invoice
+from app.parsing import LineItem, recheck
+from app.parsing.model import AMOUNT_FIELDS
+
+TEXT_FIELDS = ("vendor", "vendor_tax_id", "vendor_address", "buyer", "buyer_tax_id", "invoice_number")
+DATE_FIELDS = ("invoice_date", "due_date")
+EDITABLE = (*TEXT_FIELDS, *DATE_FIELDS, "currency", *AMOUNT_FIELDS, "line_items")
+MAX_TEXT = 500
+MAX_LINE_ITEMS = 1000
+_DECIMAL = re.compile(r"^-?\d{1,13}(\.\d{1,4})?$")
+_LINE_ITEMS = TypeAdapter(list[LineItem])
+_ANY = TypeAdapter(Any)
+
+
+def _invalid(field: str, message: str) -> AppError:
+    return AppError(422, "invalid_value", message, field=field)
+
+
+def _shown(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _decimal(field: str, value: object) -> Decimal:
+    text = str(value).strip() if isinstance(value, str | int) and not isinstance(value, bool) else None
+    if text is None or not _DECIMAL.match(text):
+        expected = 'a decimal string such as "1234.50" (at most 4 decimals)'
+        raise _invalid(field, f"{field} must be {expected}, got {_shown(value)}.")
+    try:
+        return Decimal(text)
+    except InvalidOperation:  # pragma: no cover - the pattern admits only valid decimals
+        raise _invalid(field, f"{field} is not a number: {_shown(value)}.") from None
+
+
+def parse_value(field: str, value: object) -> object:
+    """``value`` as the type of ``field``, or a 422 that says what is expected."""
+    if field not in EDITABLE:
+        message = f"{field!r} cannot be corrected; fields that can: {', '.join(EDITABLE)}."
+        raise AppError(404, "unknown_field", message, field="field")
+    if field == "line_items":
+        if value is None:
+            return []
+        try:
+            items = _LINE_ITEMS.validate_python(value)
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            where = ".".join(str(part) for part in problem["loc"])
+            raise _invalid(field, f"line_items[{where}]: {problem['msg']}.") from None
+        if len(items) > MAX_LINE_ITEMS:
+            raise _invalid(field, f"At most {MAX_LINE_ITEMS} line items.")
+        return items
+    if value is None:
+        return None
+    if field in AMOUNT_FIELDS:
+        return _decimal(field, value)
+    if not isinstance(value, str):
+        raise _invalid(field, f"{field} must be a string or null, got {_shown(value)}.")
+    text = value.strip()
+    if field in DATE_FIELDS:
+        return _date(field, text)
+    if field == "currency":
+        if not re.fullmatch(r"[A-Za-z]{3}", text) or pycountry.currencies.get(alpha_3=text.upper()) is None:
+            raise _invalid(field, f"currency must be an ISO 4217 code such as EUR or USD, got {_shown(value)}.")
+        return text.upper()
+    if len(text) > MAX_TEXT:
+        raise _invalid(field, f"{field} is longer than {MAX_TEXT} characters.")
+    return text or None
+
+
+def _date(field: str, text: str) -> date:
+    try:
+        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            return date.fromisoformat(text)
+    except ValueError:
+        pass
+    raise _invalid(field, f"{field} must be a real date written YYYY-MM-DD, got {_shown(text)}.")
+
+
+def apply(invoice: Invoice, field: str, value: Any) -> bool:
+    """Set ``field`` to the (already parsed) ``value``; False when it already had that value."""
+    before = getattr(invoice, field)
+    if before == value:
+        return False
+    setattr(invoice, field, value)
+    invoice.corrections.append(
+        Correction.model_validate(
+            {
+                "field": field,
+                "from": _ANY.dump_python(before, mode="json"),
+                "to": _ANY.dump_python(value, mode="json"),
+                "at": datetime.now(UTC),
+            }
+        )
+    )
+    recheck(invoice)
+    for corrected in {correction.field for correction in invoice.corrections}:
+        invoice.confidence[corrected] = 1.0
+    invoice.status = "needs_review" if invoice.needs_review() else "parsed"
+    return True

@@ -1,0 +1,104 @@
+"""Corrections through HTTP: typed values, checks re-run, status and confidence, the record kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import corpus_bytes, upload
+
+
+@pytest.fixture
+def invoice(client: TestClient) -> dict[str, Any]:
+    response = upload(client, corpus_bytes("us-invoice-01.pdf"), "us-invoice-01.pdf")
+    assert response.status_code == 201 and response.json()["status"] == "parsed"
+    parsed: dict[str, Any] = response.json()
+    return parsed
+
+
+def _patch(client: TestClient, invoice: dict[str, Any], field: str, value: object) -> Any:
+    return client.patch(f"/api/v2/invoices/{invoice['id']}/fields/{field}", json={"value": value})
+
+
+def test_a_total_that_no_longer_adds_up_needs_review_until_put_right(
+    client: TestClient, invoice: dict[str, Any]
+) -> None:
+    wrong = _patch(client, invoice, "total_amount", "1.00")
+    assert wrong.status_code == 200
+    body = wrong.json()
+    assert body["total_amount"] == "1.00" and body["confidence"]["total_amount"] == 1.0
+    assert body["status"] == "needs_review"
+    assert "totals_mismatch" in {w["code"] for w in body["warnings"]}
+    assert body["corrections"][0]["field"] == "total_amount"
+    assert (body["corrections"][0]["from"], body["corrections"][0]["to"]) == (invoice["total_amount"], "1.00")
+
+    right = _patch(client, invoice, "total_amount", invoice["total_amount"]).json()
+    assert right["status"] == "parsed" and "totals_mismatch" not in {w["code"] for w in right["warnings"]}
+    assert len(right["corrections"]) == 2
+    assert client.get(f"/api/v2/invoices/{invoice['id']}").json() == right  # kept in the session
+
+
+def test_values_are_normalised_and_the_same_value_records_nothing(client: TestClient, invoice: dict[str, Any]) -> None:
+    assert _patch(client, invoice, "vendor", "  Brightline Consulting, LLC  ").json()["vendor"] == (
+        "Brightline Consulting, LLC"
+    )
+    assert _patch(client, invoice, "currency", "cad").json()["currency"] == "CAD"
+    assert _patch(client, invoice, "due_date", "2024-04-30").json()["due_date"] == "2024-04-30"
+    again = _patch(client, invoice, "due_date", "2024-04-30").json()
+    assert [c["field"] for c in again["corrections"]] == ["vendor", "currency", "due_date"]
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "hint"),
+    [
+        ("invoice_date", "15/03/2024", "YYYY-MM-DD"),
+        ("invoice_date", "2024-02-30", "real date"),
+        ("currency", "EURO", "ISO 4217"),
+        ("currency", "XYZ", "ISO 4217"),
+        ("total_amount", "12.345678", "decimal string"),
+        ("total_amount", 12.5, "decimal string"),
+        ("total_amount", "1e3", "decimal string"),
+        ("vendor", 42, "string"),
+        ("vendor", "x" * 501, "longer than"),
+        ("line_items", [{"description": "Chair", "quantity": "two"}], "line_items[0.quantity]"),
+        ("line_items", "not a list", "line_items"),
+    ],
+)
+def test_a_value_of_the_wrong_type_is_a_422_saying_what_is_expected(
+    client: TestClient, invoice: dict[str, Any], field: str, value: object, hint: str
+) -> None:
+    response = _patch(client, invoice, field, value)
+    assert response.status_code == 422
+    error = response.json()["error"]
+    assert error["code"] == "invalid_value" and error["field"] == field and hint in error["message"]
+    assert client.get(f"/api/v2/invoices/{invoice['id']}").json() == invoice  # nothing changed
+
+
+def test_line_items_are_replaced_whole_and_checked_against_the_subtotal(
+    client: TestClient, invoice: dict[str, Any]
+) -> None:
+    items = [{"description": "Advisory", "quantity": "1", "unit_price": "100.00", "amount": "100.00"}]
+    body = _patch(client, invoice, "line_items", items).json()
+    assert body["line_items"] == items
+    assert "line_items_mismatch" in {w["code"] for w in body["warnings"]} and body["status"] == "needs_review"
+
+
+def test_clearing_a_required_field_needs_review(client: TestClient, invoice: dict[str, Any]) -> None:
+    body = _patch(client, invoice, "vendor", None).json()
+    assert body["vendor"] is None and body["status"] == "needs_review"
+    assert "field_not_found" in {w["code"] for w in body["warnings"]}
+
+
+def test_a_corrected_approved_invoice_needs_approving_again(client: TestClient, invoice: dict[str, Any]) -> None:
+    client.post(f"/api/v2/invoices/{invoice['id']}/approve")
+    assert client.get(f"/api/v2/invoices/{invoice['id']}").json()["status"] == "approved"
+    assert _patch(client, invoice, "buyer", "Pinecrest Health").json()["status"] == "parsed"
+
+
+def test_unknown_fields_and_invoices_are_404(client: TestClient, invoice: dict[str, Any]) -> None:
+    unknown_field = _patch(client, invoice, "status", "approved")
+    assert unknown_field.status_code == 404 and unknown_field.json()["error"]["code"] == "unknown_field"
+    missing = client.patch("/api/v2/invoices/inv_missing/fields/vendor", json={"value": "x"})
+    assert missing.status_code == 404 and missing.json()["error"]["code"] == "invoice_not_found"
