@@ -111,8 +111,22 @@ def apply(invoice: Invoice, field: str, value: Any) -> bool:
             }
         )
     )
+    _settle(invoice)
+    return True
+
+
+def reapply(invoice: Invoice, history: list[Correction]) -> None:
+    """Put earlier corrections back on a freshly parsed invoice and keep their record."""
+    for correction in history:
+        setattr(invoice, correction.field, parse_value(correction.field, correction.to))
+    invoice.corrections = list(history)
+    if history:
+        _settle(invoice)
+
+
+def _settle(invoice: Invoice) -> None:
+    """Checks again, corrected fields certain, status worked out anew."""
     recheck(invoice)
     for corrected in {correction.field for correction in invoice.corrections}:
         invoice.confidence[corrected] = 1.0
     invoice.status = "needs_review" if invoice.needs_review() else "parsed"
-    return True

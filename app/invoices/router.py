@@ -138,6 +138,38 @@ async def approve_invoice(
     return xlsx_response(name, await workbook_of([invoice]), count=1)
 
 
+@router.post("/{invoice_id}/reprocess", response_model=Invoice)
+async def reprocess_invoice(
+    invoice_id: str,
+    request: Request,
+    session: CurrentSession,
+    settings: AppSettings,
+    store: Store,
+    pool: Pool,
+    remote_ocr: RemoteOcr,
+) -> Invoice:
+    """Parse the invoice's original again, optionally with new OCR output (multipart part `ocr`).
+    Corrections made so far are applied again on top and stay on record."""
+    ocr = None
+    if request.headers.get("content-type", "").startswith("multipart/"):
+        parts = await read_multipart(request, max_part_bytes=settings.max_upload_bytes, max_parts=1)
+        if any(part.name != "ocr" for part in parts):
+            raise AppError(400, "unexpected_part", "Reprocess takes one optional part: 'ocr'.", field="ocr")
+        if parts and not bytes(parts[0].data).strip():
+            raise AppError(400, "empty_file", "The 'ocr' part is empty.", field="ocr")
+        ocr = bytes(parts[0].data) if parts else None
+    return await service.reprocess_invoice(
+        pool=pool,
+        store=store,
+        session=session,
+        invoice_id=invoice_id,
+        max_pages=settings.max_pages,
+        ocr=ocr,
+        engine=OcrEngine(settings.ocr_engine, settings.ocr_languages),
+        remote_ocr=remote_ocr,
+    )
+
+
 @router.patch("/{invoice_id}/fields/{field}", response_model=Invoice)
 async def correct_field(
     invoice_id: str, field: str, body: FieldValue, session: CurrentSession, store: Store

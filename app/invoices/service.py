@@ -50,17 +50,9 @@ async def parse_into_session(
     """Parse one document (and/or its OCR output) in the pool and keep the result and the original
     (the document, else the OCR output) in the session."""
     original = data if data else ocr or b""
-    started = time.perf_counter()
-    try:
-        extracted = await _extract(pool, data, ocr=ocr, max_pages=max_pages, engine=engine, remote_ocr=remote_ocr)
-    except DocumentError as exc:
-        metrics.DOCUMENTS.labels(outcome=exc.code).inc()
-        log.info("document refused", extra={"code": exc.code, "bytes": len(original)})
-        part = "ocr" if exc.code == "invalid_ocr" or data is None else "file"
-        raise AppError(_DOCUMENT_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, field=part) from None
-    except AppError as exc:
-        metrics.DOCUMENTS.labels(outcome=exc.code).inc()
-        raise
+    extracted, parse_ms = await _extract_or_refuse(
+        pool, data, ocr=ocr, max_pages=max_pages, engine=engine, remote_ocr=remote_ocr
+    )
     invoice = Invoice(
         **extracted.model_dump(),
         id=_new_id(),
@@ -68,7 +60,7 @@ async def parse_into_session(
         source=source,
         status=_review_status(extracted),
         parsed_timestamp=datetime.now(UTC),
-        parse_ms=round((time.perf_counter() - started) * 1000, 1),
+        parse_ms=parse_ms,
     )
     record = invoice.model_dump_json(by_alias=True)
     await store.save(session.id, invoice.id, record, original, ttl=session.seconds_left())
@@ -83,6 +75,68 @@ async def parse_into_session(
         },
     )
     return invoice
+
+
+async def _extract_or_refuse(
+    pool: ParsePool,
+    data: bytes | None,
+    *,
+    ocr: bytes | None,
+    max_pages: int,
+    engine: OcrEngine,
+    remote_ocr: BaiduVatOcr | None,
+) -> tuple[ExtractedInvoice, float]:
+    """The parse and its time in milliseconds, or the AppError a document the core refuses gets
+    (naming the part at fault)."""
+    started = time.perf_counter()
+    try:
+        extracted = await _extract(pool, data, ocr=ocr, max_pages=max_pages, engine=engine, remote_ocr=remote_ocr)
+    except DocumentError as exc:
+        metrics.DOCUMENTS.labels(outcome=exc.code).inc()
+        log.info("document refused", extra={"code": exc.code, "bytes": len(data or ocr or b"")})
+        part = "ocr" if exc.code == "invalid_ocr" or data is None else "file"
+        raise AppError(_DOCUMENT_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, field=part) from None
+    except AppError as exc:
+        metrics.DOCUMENTS.labels(outcome=exc.code).inc()
+        raise
+    return extracted, round((time.perf_counter() - started) * 1000, 1)
+
+
+async def reprocess_invoice(
+    *,
+    pool: ParsePool,
+    store: SessionStore,
+    session: Session,
+    invoice_id: str,
+    max_pages: int,
+    ocr: bytes | None = None,
+    engine: OcrEngine = NO_ENGINE,
+    remote_ocr: BaiduVatOcr | None = None,
+) -> Invoice:
+    """Parse the kept original again, with new OCR output when given. The person's corrections are
+    applied again on top (their word beats the parser's) and stay on record."""
+    invoice = await get_invoice(store=store, session=session, invoice_id=invoice_id)
+    original = await store.load_original(session.id, invoice_id)
+    if original is None:
+        raise _not_found(invoice_id)
+    if invoice.input_format in ("ocr_json", "ocr_text"):  # the original is the OCR output itself
+        data, ocr = None, ocr or original
+    else:
+        data = original
+    extracted, parse_ms = await _extract_or_refuse(
+        pool, data, ocr=ocr, max_pages=max_pages, engine=engine, remote_ocr=remote_ocr
+    )
+    renewed = Invoice(
+        **extracted.model_dump(),
+        **invoice.model_dump(include={"id", "file_name", "source", "tracking_status"}),
+        status=_review_status(extracted),
+        parsed_timestamp=datetime.now(UTC),
+        parse_ms=parse_ms,
+    )
+    corrections.reapply(renewed, invoice.corrections)
+    if not await store.replace(session.id, invoice_id, renewed.model_dump_json(by_alias=True)):
+        raise _not_found(invoice_id)
+    return renewed
 
 
 async def _extract(

@@ -102,3 +102,40 @@ def test_unknown_fields_and_invoices_are_404(client: TestClient, invoice: dict[s
     assert unknown_field.status_code == 404 and unknown_field.json()["error"]["code"] == "unknown_field"
     missing = client.patch("/api/v2/invoices/inv_missing/fields/vendor", json={"value": "x"})
     assert missing.status_code == 404 and missing.json()["error"]["code"] == "invoice_not_found"
+
+
+def test_reprocess_parses_again_and_keeps_the_corrections(client: TestClient, invoice: dict[str, Any]) -> None:
+    _patch(client, invoice, "buyer", "Pinecrest Health")
+    response = client.post(f"/api/v2/invoices/{invoice['id']}/reprocess")
+
+    assert response.status_code == 200, response.text
+    again = response.json()
+    assert again["id"] == invoice["id"] and again["invoice_number"] == invoice["invoice_number"]
+    assert again["buyer"] == "Pinecrest Health" and again["confidence"]["buyer"] == 1.0
+    assert [c["field"] for c in again["corrections"]] == ["buyer"]
+    assert again["parsed_timestamp"] >= invoice["parsed_timestamp"]
+
+
+def test_reprocess_with_new_ocr_output(client: TestClient) -> None:
+    first = client.post(
+        "/api/v2/invoices/parse", files={"ocr": ("scan.txt", b"Invoice No. A-1\nTotal 10.00 EUR", "text/plain")}
+    ).json()
+    ocr = corpus_bytes("cn-fapiao-ocr-01.ocr.json")
+    response = client.post(
+        f"/api/v2/invoices/{first['id']}/reprocess", files={"ocr": ("ocr.json", ocr, "application/json")}
+    )
+
+    assert response.status_code == 200, response.text
+    assert response.json()["input_format"] == "ocr_json"
+    assert response.json()["invoice_number"] == "24332000000045671234"
+
+
+def test_reprocess_refuses_bad_ocr_and_keeps_the_invoice(client: TestClient, invoice: dict[str, Any]) -> None:
+    bad = client.post(
+        f"/api/v2/invoices/{invoice['id']}/reprocess", files={"ocr": ("x.json", b"{broken", "application/json")}
+    )
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_ocr"
+    empty = client.post(f"/api/v2/invoices/{invoice['id']}/reprocess", files={"ocr": ("x.txt", b"", "text/plain")})
+    assert empty.status_code == 400 and empty.json()["error"]["field"] == "ocr"
+    assert client.get(f"/api/v2/invoices/{invoice['id']}").json() == invoice
+    assert client.post("/api/v2/invoices/inv_missing/reprocess").status_code == 404
