@@ -131,11 +131,10 @@ def test_reprocess_with_new_ocr_output(client: TestClient) -> None:
 
 
 def test_reprocess_refuses_bad_ocr_and_keeps_the_invoice(client: TestClient, invoice: dict[str, Any]) -> None:
-    bad = client.post(
-        f"/api/v2/invoices/{invoice['id']}/reprocess", files={"ocr": ("x.json", b"{broken", "application/json")}
-    )
+    url = f"/api/v2/invoices/{invoice['id']}/reprocess"
+    bad = client.post(url, files={"ocr": ("x.json", b"{broken", "application/json")})
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_ocr"
-    empty = client.post(f"/api/v2/invoices/{invoice['id']}/reprocess", files={"ocr": ("x.txt", b"", "text/plain")})
+    empty = client.post(url, files={"ocr": ("x.txt", b"", "text/plain")})
     assert empty.status_code == 400 and empty.json()["error"]["field"] == "ocr"
     assert client.get(f"/api/v2/invoices/{invoice['id']}").json() == invoice
     assert client.post("/api/v2/invoices/inv_missing/reprocess").status_code == 404
