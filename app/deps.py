@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 
 from app.config import Settings
+from app.invoices.parser import DocumentParser
 from app.invoices.pool import ParsePool
-from app.ocr.baidu import BaiduVatOcr
 from app.sessions.middleware import CookiePolicy
 from app.sessions.store import SessionStore
 from app.sessions.token import Session, TokenSigner
@@ -35,5 +35,5 @@ Store = Annotated[SessionStore, Depends(_app_state("store"))]
 Signer = Annotated[TokenSigner, Depends(_app_state("signer"))]
 CookieSettings = Annotated[CookiePolicy, Depends(_app_state("cookies"))]
 Pool = Annotated[ParsePool, Depends(_app_state("parse_pool"))]
-RemoteOcr = Annotated[BaiduVatOcr | None, Depends(_app_state("remote_ocr"))]
+Parser = Annotated[DocumentParser, Depends(_app_state("parser"))]
 CurrentSession = Annotated[Session, Depends(_session)]

@@ -17,12 +17,14 @@ from app.config import Settings, get_settings
 from app.errors import install_error_handlers
 from app.exports.router import router as exports_router
 from app.health.router import router as health_router
+from app.invoices.parser import DocumentParser
 from app.invoices.pool import ParsePool
 from app.invoices.router import router as invoices_router
 from app.logs import configure_logging
 from app.observability import ObservabilityMiddleware
 from app.ocr.baidu import BaiduVatOcr
 from app.ocr.cache import MemoryResultCache, RedisResultCache, ResultCache
+from app.ocr.scanned import OcrEngine
 from app.sessions.middleware import CookiePolicy, SessionMiddleware
 from app.sessions.router import router as sessions_router
 from app.sessions.store import MemoryStore, SessionStore
@@ -102,7 +104,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.signer = signer
     application.state.cookies = cookies
     application.state.parse_pool = pool
-    application.state.remote_ocr = remote_ocr
+    application.state.parser = DocumentParser(
+        pool=pool,
+        max_pages=settings.max_pages,
+        engine=OcrEngine(settings.ocr_engine, settings.ocr_languages),
+        remote_ocr=remote_ocr,
+    )
     # Optional parts and whether this instance runs them; each later capability switches its own on.
     application.state.features = {"redis": False, "s3": False, "imap": False, "ocr": settings.ocr_engine != "none"}
     if settings.redis_url:

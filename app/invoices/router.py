@@ -3,7 +3,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import StreamingResponse
 
-from app.deps import AppSettings, CurrentSession, Pool, RemoteOcr, Store
+from app.deps import AppSettings, CurrentSession, Parser, Store
 from app.errors import AppError
 from app.exports.download import safe_file_name, workbook_of, xlsx_response
 from app.exports.workbook import XLSX_MEDIA_TYPE
@@ -11,7 +11,6 @@ from app.invoices import service
 from app.invoices.query import InvoiceFilter, Sort
 from app.invoices.schemas import BatchDeleteRequest, BatchDeleteResult, FieldValue, Invoice, InvoicePage
 from app.invoices.uploads import read_multipart
-from app.ocr.scanned import OcrEngine
 
 router = APIRouter(prefix="/api/v2/invoices", tags=["invoices"])
 
@@ -46,12 +45,7 @@ _PARTS = {"file", "ocr"}
 
 @router.post("/parse", status_code=status.HTTP_201_CREATED, response_model=Invoice, openapi_extra=_UPLOAD_BODY)
 async def parse_invoice(
-    request: Request,
-    session: CurrentSession,
-    settings: AppSettings,
-    store: Store,
-    pool: Pool,
-    remote_ocr: RemoteOcr,
+    request: Request, session: CurrentSession, settings: AppSettings, store: Store, parser: Parser
 ) -> Invoice:
     """Parse one invoice (multipart part `file`) and/or its OCR output (part `ocr`) and keep it in
     the session. With both, the fields come from the OCR and the PDF is kept as the original.
@@ -80,16 +74,13 @@ async def parse_invoice(
     ocr = by_name["ocr"][0] if by_name["ocr"] else None
     named = document or parts[0]
     return await service.parse_into_session(
-        pool=pool,
+        parser=parser,
         store=store,
         session=session,
         data=bytes(document.data) if document else None,
         ocr=bytes(ocr.data) if ocr else None,
         file_name=named.filename,
         source="upload",
-        max_pages=settings.max_pages,
-        engine=OcrEngine(settings.ocr_engine, settings.ocr_languages),
-        remote_ocr=remote_ocr,
     )
 
 
@@ -140,13 +131,7 @@ async def approve_invoice(
 
 @router.post("/{invoice_id}/reprocess", response_model=Invoice)
 async def reprocess_invoice(
-    invoice_id: str,
-    request: Request,
-    session: CurrentSession,
-    settings: AppSettings,
-    store: Store,
-    pool: Pool,
-    remote_ocr: RemoteOcr,
+    invoice_id: str, request: Request, session: CurrentSession, settings: AppSettings, store: Store, parser: Parser
 ) -> Invoice:
     """Parse the invoice's original again, optionally with new OCR output (multipart part `ocr`).
     Corrections made so far are applied again on top and stay on record."""
@@ -158,16 +143,7 @@ async def reprocess_invoice(
         if parts and not bytes(parts[0].data).strip():
             raise AppError(400, "empty_file", "The 'ocr' part is empty.", field="ocr")
         ocr = bytes(parts[0].data) if parts else None
-    return await service.reprocess_invoice(
-        pool=pool,
-        store=store,
-        session=session,
-        invoice_id=invoice_id,
-        max_pages=settings.max_pages,
-        ocr=ocr,
-        engine=OcrEngine(settings.ocr_engine, settings.ocr_languages),
-        remote_ocr=remote_ocr,
-    )
+    return await service.reprocess_invoice(parser=parser, store=store, session=session, invoice_id=invoice_id, ocr=ocr)
 
 
 @router.patch("/{invoice_id}/fields/{field}", response_model=Invoice)

@@ -4,26 +4,19 @@ from __future__ import annotations
 
 import logging
 import secrets
-import time
 from datetime import UTC, datetime
 
 from app.errors import AppError
 from app.health import metrics
 from app.invoices import corrections
-from app.invoices.pool import ParsePool
+from app.invoices.parser import DocumentParser
 from app.invoices.query import InvoiceFilter, Sort, after, ordered
 from app.invoices.schemas import BatchDeleteResult, Invoice, InvoicePage, Source, Status
-from app.ocr.baidu import BaiduVatOcr, OcrRefused, OcrUnavailable
-from app.ocr.scanned import NO_ENGINE, OcrEngine, parse_remote_result, parse_with_ocr
-from app.parsing import DocumentError, ExtractedInvoice
-from app.parsing.errors import ScannedDocumentNeedsOcr
+from app.parsing import ExtractedInvoice
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
 
 log = logging.getLogger(__name__)
-
-#: HTTP status for each document error the parsing core can raise (422 for all others).
-_DOCUMENT_ERROR_STATUS = {"empty_file": 400, "unsupported_media_type": 415}
 
 
 def _new_id() -> str:
@@ -36,23 +29,18 @@ def _review_status(extracted: ExtractedInvoice) -> Status:
 
 async def parse_into_session(
     *,
-    pool: ParsePool,
+    parser: DocumentParser,
     store: SessionStore,
     session: Session,
     data: bytes | None,
     file_name: str | None,
     source: Source,
-    max_pages: int,
     ocr: bytes | None = None,
-    engine: OcrEngine = NO_ENGINE,
-    remote_ocr: BaiduVatOcr | None = None,
 ) -> Invoice:
     """Parse one document (and/or its OCR output) in the pool and keep the result and the original
     (the document, else the OCR output) in the session."""
     original = data if data else ocr or b""
-    extracted, parse_ms = await _extract_or_refuse(
-        pool, data, ocr=ocr, max_pages=max_pages, engine=engine, remote_ocr=remote_ocr
-    )
+    extracted, parse_ms = await parser.parse(data, ocr=ocr)
     invoice = Invoice(
         **extracted.model_dump(),
         id=_new_id(),
@@ -77,41 +65,8 @@ async def parse_into_session(
     return invoice
 
 
-async def _extract_or_refuse(
-    pool: ParsePool,
-    data: bytes | None,
-    *,
-    ocr: bytes | None,
-    max_pages: int,
-    engine: OcrEngine,
-    remote_ocr: BaiduVatOcr | None,
-) -> tuple[ExtractedInvoice, float]:
-    """The parse and its time in milliseconds, or the AppError a document the core refuses gets
-    (naming the part at fault)."""
-    started = time.perf_counter()
-    try:
-        extracted = await _extract(pool, data, ocr=ocr, max_pages=max_pages, engine=engine, remote_ocr=remote_ocr)
-    except DocumentError as exc:
-        metrics.DOCUMENTS.labels(outcome=exc.code).inc()
-        log.info("document refused", extra={"code": exc.code, "bytes": len(data or ocr or b"")})
-        part = "ocr" if exc.code == "invalid_ocr" or data is None else "file"
-        raise AppError(_DOCUMENT_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, field=part) from None
-    except AppError as exc:
-        metrics.DOCUMENTS.labels(outcome=exc.code).inc()
-        raise
-    return extracted, round((time.perf_counter() - started) * 1000, 1)
-
-
 async def reprocess_invoice(
-    *,
-    pool: ParsePool,
-    store: SessionStore,
-    session: Session,
-    invoice_id: str,
-    max_pages: int,
-    ocr: bytes | None = None,
-    engine: OcrEngine = NO_ENGINE,
-    remote_ocr: BaiduVatOcr | None = None,
+    *, parser: DocumentParser, store: SessionStore, session: Session, invoice_id: str, ocr: bytes | None = None
 ) -> Invoice:
     """Parse the kept original again, with new OCR output when given. The person's corrections are
     applied again on top (their word beats the parser's) and stay on record."""
@@ -123,9 +78,7 @@ async def reprocess_invoice(
         data, ocr = None, ocr or original
     else:
         data = original
-    extracted, parse_ms = await _extract_or_refuse(
-        pool, data, ocr=ocr, max_pages=max_pages, engine=engine, remote_ocr=remote_ocr
-    )
+    extracted, parse_ms = await parser.parse(data, ocr=ocr)
     renewed = Invoice(
         **extracted.model_dump(),
         **invoice.model_dump(include={"id", "file_name", "source", "tracking_status"}),
@@ -137,31 +90,6 @@ async def reprocess_invoice(
     if not await store.replace(session.id, invoice_id, renewed.model_dump_json(by_alias=True)):
         raise _not_found(invoice_id)
     return renewed
-
-
-async def _extract(
-    pool: ParsePool,
-    data: bytes | None,
-    *,
-    ocr: bytes | None,
-    max_pages: int,
-    engine: OcrEngine,
-    remote_ocr: BaiduVatOcr | None,
-) -> ExtractedInvoice:
-    """The core's parse in the pool; a scan it cannot read goes to the remote OCR service (called
-    from here, where its token, rate limit and cache are shared) and its answer back to the pool."""
-    try:
-        return await pool.run(parse_with_ocr, data, ocr=ocr, max_pages=max_pages, engine=engine)
-    except ScannedDocumentNeedsOcr:
-        if remote_ocr is None or data is None:
-            raise
-    try:
-        result = await remote_ocr.recognise(data)
-    except OcrUnavailable as exc:
-        raise AppError(503, "ocr_unavailable", str(exc), field="file", headers={"Retry-After": "60"}) from None
-    except OcrRefused as exc:
-        raise ScannedDocumentNeedsOcr(f"{exc} Send OCR output in the 'ocr' part.") from None
-    return await pool.run(parse_remote_result, data, result, max_pages=max_pages)
 
 
 def _not_found(invoice_id: str) -> AppError:

@@ -1,0 +1,62 @@
+"""The configured way to parse one document: the parse pool, the page limit and the OCR engines,
+with the core's refusals turned into the API's errors. Built once per app (see factory.py)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+from app.errors import AppError
+from app.health import metrics
+from app.invoices.pool import ParsePool
+from app.ocr.baidu import BaiduVatOcr, OcrRefused, OcrUnavailable
+from app.ocr.scanned import OcrEngine, parse_remote_result, parse_with_ocr
+from app.parsing import DocumentError, ExtractedInvoice
+from app.parsing.errors import ScannedDocumentNeedsOcr
+
+log = logging.getLogger(__name__)
+
+#: HTTP status for each document error the parsing core can raise (422 for all others).
+_DOCUMENT_ERROR_STATUS = {"empty_file": 400, "unsupported_media_type": 415}
+
+
+@dataclass(frozen=True)
+class DocumentParser:
+    pool: ParsePool
+    max_pages: int
+    engine: OcrEngine
+    remote_ocr: BaiduVatOcr | None = None
+
+    async def parse(self, data: bytes | None, *, ocr: bytes | None) -> tuple[ExtractedInvoice, float]:
+        """The parse and its time in milliseconds, or the AppError a refused document gets (naming
+        the part at fault)."""
+        started = time.perf_counter()
+        try:
+            extracted = await self._extract(data, ocr=ocr)
+        except DocumentError as exc:
+            metrics.DOCUMENTS.labels(outcome=exc.code).inc()
+            log.info("document refused", extra={"code": exc.code, "bytes": len(data or ocr or b"")})
+            part = "ocr" if exc.code == "invalid_ocr" or data is None else "file"
+            raise AppError(_DOCUMENT_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, field=part) from None
+        except AppError as exc:
+            metrics.DOCUMENTS.labels(outcome=exc.code).inc()
+            raise
+        return extracted, round((time.perf_counter() - started) * 1000, 1)
+
+    async def _extract(self, data: bytes | None, *, ocr: bytes | None) -> ExtractedInvoice:
+        """The core's parse in the pool; a scan it cannot read goes to the remote OCR service
+        (called from here, where its token, rate limit and cache are shared) and its answer back
+        to the pool."""
+        try:
+            return await self.pool.run(parse_with_ocr, data, ocr=ocr, max_pages=self.max_pages, engine=self.engine)
+        except ScannedDocumentNeedsOcr:
+            if self.remote_ocr is None or data is None:
+                raise
+        try:
+            result = await self.remote_ocr.recognise(data)
+        except OcrUnavailable as exc:
+            raise AppError(503, "ocr_unavailable", str(exc), field="file", headers={"Retry-After": "60"}) from None
+        except OcrRefused as exc:
+            raise ScannedDocumentNeedsOcr(f"{exc} Send OCR output in the 'ocr' part.") from None
+        return await self.pool.run(parse_remote_result, data, result, max_pages=self.max_pages)
