@@ -136,5 +136,7 @@ def test_reprocess_refuses_bad_ocr_and_keeps_the_invoice(client: TestClient, inv
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_ocr"
     empty = client.post(url, files={"ocr": ("x.txt", b"", "text/plain")})
     assert empty.status_code == 400 and empty.json()["error"]["field"] == "ocr"
+    stray = client.post(url, files={"file": ("x.pdf", b"%PDF-1.4", "application/pdf")})
+    assert stray.status_code == 400 and stray.json()["error"]["code"] == "unexpected_part"
     assert client.get(f"/api/v2/invoices/{invoice['id']}").json() == invoice
     assert client.post("/api/v2/invoices/inv_missing/reprocess").status_code == 404
