@@ -47,6 +47,12 @@ class Settings(BaseSettings):
     ocr_engine: Literal["none", "tesseract", "baidu"] = "none"
     ocr_languages: str = Field(default="eng+deu+fra+nld+chi_sim+jpn", pattern=r"^[a-z_]+(\+[a-z_]+)*$")
 
+    # Bulk uploads (files and ZIP archives)
+    bulk_max_files: int = Field(default=500, ge=1)
+    bulk_max_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+    zip_max_entries: int = Field(default=2_000, ge=1)
+    zip_max_ratio: float = Field(default=100.0, gt=1)
+
     # Remote OCR (OCR_ENGINE=baidu)
     baidu_ocr_api_key: SecretStr | None = None
     baidu_ocr_secret_key: SecretStr | None = None

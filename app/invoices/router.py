@@ -7,9 +7,17 @@ from app.deps import AppSettings, CurrentSession, Parser, Store
 from app.errors import AppError
 from app.exports.download import safe_file_name, workbook_of, xlsx_response
 from app.exports.workbook import XLSX_MEDIA_TYPE
-from app.invoices import service
+from app.invoices import bulk, service
+from app.invoices.archives import BulkLimits, Upload
 from app.invoices.query import InvoiceFilter, Sort
-from app.invoices.schemas import BatchDeleteRequest, BatchDeleteResult, FieldValue, Invoice, InvoicePage
+from app.invoices.schemas import (
+    BatchDeleteRequest,
+    BatchDeleteResult,
+    BulkResponse,
+    FieldValue,
+    Invoice,
+    InvoicePage,
+)
 from app.invoices.uploads import read_multipart
 
 router = APIRouter(prefix="/api/v2/invoices", tags=["invoices"])
@@ -41,6 +49,32 @@ _UPLOAD_BODY = {
 }
 
 _PARTS = {"file", "ocr"}
+_BULK_PARTS = {"files", "zip"}
+
+_BULK_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "properties": {
+                        "files": {
+                            "type": "array",
+                            "items": {"type": "string", "format": "binary"},
+                            "description": "Invoices (PDF or CII/UBL XML) and/or ZIP archives of them.",
+                        },
+                        "zip": {
+                            "type": "string",
+                            "format": "binary",
+                            "description": "A ZIP of invoices; folders inside are fine.",
+                        },
+                    },
+                }
+            }
+        },
+    }
+}
 
 
 @router.post("/parse", status_code=status.HTTP_201_CREATED, response_model=Invoice, openapi_extra=_UPLOAD_BODY)
@@ -82,6 +116,55 @@ async def parse_invoice(
         file_name=named.filename,
         source="upload",
     )
+
+
+@router.post("/bulk", response_model=BulkResponse, openapi_extra=_BULK_BODY)
+async def parse_bulk(
+    request: Request, session: CurrentSession, settings: AppSettings, store: Store, parser: Parser
+) -> BulkResponse:
+    """Parse many invoices at once: repeated `files` parts and/or ZIP archives (part `zip`, or a
+    `.zip` among the files; folders inside are fine). Each document gets its own result, an
+    `invoice` or an `error`, in the order sent; `summary` counts the outcomes.
+
+    Refused as a whole (nothing parsed or kept): 413 `too_many_files` over BULK_MAX_FILES
+    documents, 413 `upload_too_large` over BULK_MAX_BYTES once unpacked, 413 `session_full` when the
+    session has no room for them. Per document: the errors of a single parse, and for ZIP entries
+    `nested_archive`, `encrypted_archive_entry`, `suspicious_compression` (zip bomb),
+    `invalid_archive`, `too_many_entries` (over ZIP_MAX_ENTRIES)."""
+    parts = await read_multipart(
+        request,
+        max_part_bytes=settings.bulk_max_bytes,
+        max_parts=settings.bulk_max_files,
+        max_body_bytes=settings.bulk_max_bytes,
+    )
+    unexpected = sorted({part.name for part in parts} - _BULK_PARTS)
+    if unexpected:
+        raise AppError(
+            400,
+            "unexpected_part",
+            f"Unexpected form part(s): {', '.join(unexpected)}. Send documents as 'files' and archives as 'zip'.",
+            field=unexpected[0],
+        )
+    if not parts:
+        raise AppError(
+            400, "missing_file", "Send documents in repeated 'files' parts or a ZIP in 'zip'.", field="files"
+        )
+    uploads = [
+        Upload(
+            file_name=part.filename,
+            data=bytes(part.data),
+            declared_zip=part.name == "zip" or "zip" in (part.content_type or ""),
+        )
+        for part in parts
+    ]
+    limits = BulkLimits(
+        max_files=settings.bulk_max_files,
+        max_bytes=settings.bulk_max_bytes,
+        max_file_bytes=settings.max_upload_bytes,
+        max_entries=settings.zip_max_entries,
+        max_ratio=settings.zip_max_ratio,
+    )
+    return await bulk.parse_bulk(parser=parser, store=store, session=session, uploads=uploads, limits=limits)
 
 
 @router.get("", response_model=InvoicePage)

@@ -56,3 +56,32 @@ class BatchDeleteRequest(BaseModel):
 class BatchDeleteResult(BaseModel):
     deleted: list[str]
     not_found: list[str]
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+    field: str | None = None
+
+
+class BulkParsed(BaseModel):
+    file_name: str | None
+    invoice: Invoice
+
+
+class BulkFailed(BaseModel):
+    file_name: str | None
+    error: ErrorDetail
+
+
+class BulkSummary(BaseModel):
+    files: int = Field(description="documents received, counting each file inside a ZIP")
+    parsed: int = Field(description="read with every required field and the checks passing")
+    needs_review: int = Field(description="read, but a required field is missing or a check failed")
+    failed: int = Field(description="not read: see each result's error")
+    errors: dict[str, int] = Field(description="failed documents by error code")
+
+
+class BulkResponse(BaseModel):
+    results: list[BulkParsed | BulkFailed]
+    summary: BulkSummary

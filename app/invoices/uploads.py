@@ -17,6 +17,7 @@ from app.errors import AppError
 
 #: Room for multipart boundaries and part headers on top of the file bytes themselves.
 ENVELOPE_BYTES = 64 * 1024
+PART_HEADER_BYTES = 1024
 
 
 @dataclass
@@ -81,17 +82,21 @@ class _PartCollector:
         part.data += data[start:end]
 
 
-async def read_multipart(request: Request, *, max_part_bytes: int, max_parts: int) -> list[UploadedPart]:
-    """Read a multipart/form-data body into memory, refusing it while streaming if it is too big."""
+async def read_multipart(
+    request: Request, *, max_part_bytes: int, max_parts: int, max_body_bytes: int | None = None
+) -> list[UploadedPart]:
+    """Read a multipart/form-data body into memory, refusing it while streaming if it is too big:
+    any part over ``max_part_bytes``, or the body over ``max_body_bytes`` (by default room for
+    ``max_parts`` parts of the largest size)."""
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
         raise AppError(
             415,
             "unsupported_media_type",
-            "Send the document as multipart/form-data, with the file in a part named 'file'.",
+            "Send the upload as multipart/form-data (curl -F name=@file); /docs names the parts.",
         )
-    max_body = max_parts * max_part_bytes + ENVELOPE_BYTES
+    max_body = (max_body_bytes or max_parts * max_part_bytes) + ENVELOPE_BYTES + max_parts * PART_HEADER_BYTES
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_body:
         raise _too_large(max_body, "The request")

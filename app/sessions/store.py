@@ -60,6 +60,10 @@ class SessionStore(ABC):
         """
 
     @abstractmethod
+    async def room(self, session_id: str) -> int:
+        """How many more bytes (records and originals) the session may take."""
+
+    @abstractmethod
     async def replace(self, session_id: str, item_id: str, record: str) -> bool:
         """Overwrite an existing item's record; False if there is no such item."""
 
@@ -161,6 +165,10 @@ class MemoryStore(SessionStore):
         self._sessions[session_id] = data
         data.items[item_id] = item
         data.size += item.size
+
+    async def room(self, session_id: str) -> int:
+        data = self._live(session_id)
+        return self._max_session_bytes - (data.size if data else 0)
 
     async def replace(self, session_id: str, item_id: str, record: str) -> bool:
         data = self._live(session_id)

@@ -1,0 +1,215 @@
+"""Unpacking the parts of a bulk upload into documents, in memory, under limits.
+
+A ZIP is opened from bytes and only its central directory is trusted for the limits: the sizes it
+declares bound what zipfile will ever return for an entry (reading stops at the declared size and
+a mismatch fails the CRC check), so the whole upload's size is known before anything is inflated.
+A problem with one file (or one entry) becomes that file's error; only limits of the request as a
+whole refuse the request.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from app.errors import AppError
+
+#: Entries an archiver adds beside the documents (macOS resource forks, Finder and Explorer files).
+_JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
+
+#: Signatures of archive formats, to refuse archives inside archives (and unreadable top-level ones).
+_ARCHIVE_SIGNATURES = {
+    b"PK\x03\x04": "ZIP",
+    b"PK\x05\x06": "ZIP",
+    b"\x1f\x8b": "gzip",
+    b"BZh": "bzip2",
+    b"\xfd7zXZ\x00": "xz",
+    b"7z\xbc\xaf\x27\x1c": "7-Zip",
+    b"Rar!\x1a\x07": "RAR",
+}
+
+#: Entries smaller than this are never refused for their compression ratio (a page of blank XML
+#: compresses very well and is harmless); a bomb needs size to do harm.
+RATIO_FLOOR_BYTES = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BulkLimits:
+    max_files: int
+    max_bytes: int
+    max_file_bytes: int
+    max_entries: int
+    max_ratio: float
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded part: its file name and bytes, and whether the client marked it as a ZIP."""
+
+    file_name: str | None
+    data: bytes
+    declared_zip: bool = False
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document to parse, or the reason it will not be (``error``)."""
+
+    file_name: str | None
+    data: bytes = b""
+    error: AppError | None = None
+
+
+def archive_kind(data: bytes) -> str | None:
+    """The archive format ``data`` starts with (ZIP, gzip, ... also tar), or None."""
+    for signature, kind in _ARCHIVE_SIGNATURES.items():
+        if data.startswith(signature):
+            return kind
+    if data[257:262] == b"ustar":
+        return "tar"
+    return None
+
+
+def is_zip_upload(upload: Upload) -> bool:
+    """A ZIP to unpack: ZIP bytes sent as one (named *.zip, a zip media type or part 'zip') or
+    with no name at all. ZIP-based files under another name (.docx, .xlsx) are documents, and are
+    refused as such."""
+    if archive_kind(upload.data) != "ZIP":
+        return False
+    return upload.declared_zip or not upload.file_name or upload.file_name.lower().endswith(".zip")
+
+
+def unpack(uploads: Iterable[Upload], limits: BulkLimits) -> list[Document]:
+    """Every document of the upload in order: plain files as they are, ZIP entries in archive
+    order. Raises a 413 AppError when the request as a whole passes a limit."""
+    documents: list[Document] = []
+    budget = limits.max_bytes
+    for upload in uploads:
+        if is_zip_upload(upload):
+            found = _unpack_zip(upload, limits, budget)
+        elif kind := archive_kind(upload.data):
+            found = [Document(upload.file_name, error=_unsupported_archive(kind))]
+        elif len(upload.data) > limits.max_file_bytes:
+            found = [Document(upload.file_name, error=_file_too_large(len(upload.data), limits))]
+        else:
+            found = [Document(upload.file_name, upload.data)]
+        documents.extend(found)
+        budget -= sum(len(document.data) for document in found)
+        if budget < 0:
+            raise AppError(
+                413,
+                "upload_too_large",
+                f"The documents of this request come to more than {limits.max_bytes:,} bytes once "
+                "unpacked. Split the upload into several requests.",
+            )
+        if len(documents) > limits.max_files:
+            raise AppError(
+                413,
+                "too_many_files",
+                f"At most {limits.max_files} documents are accepted in one request (files inside ZIPs "
+                "count one by one). Split the upload into several requests.",
+            )
+    return documents
+
+
+def _unpack_zip(upload: Upload, limits: BulkLimits, budget: int) -> list[Document]:
+    name = upload.file_name or "archive.zip"
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(upload.data))
+        entries = archive.infolist()
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
+        return [Document(name, error=_invalid_archive(name, "its directory cannot be read"))]
+    if len(entries) > limits.max_entries:
+        return [
+            Document(
+                name,
+                error=AppError(
+                    413,
+                    "too_many_entries",
+                    f"The archive lists {len(entries):,} entries; at most {limits.max_entries:,} are "
+                    "accepted. Split it into smaller archives.",
+                ),
+            )
+        ]
+    wanted = [entry for entry in entries if not entry.is_dir() and not _is_junk(entry.filename)]
+    declared = sum(entry.file_size for entry in wanted if _entry_refusal(entry, limits) is None)
+    if declared > budget:
+        raise AppError(
+            413,
+            "upload_too_large",
+            f"The archive {name!r} unpacks to {declared:,} bytes, more than the {limits.max_bytes:,} bytes "
+            "one request may hold. Split it into smaller archives.",
+        )
+    return [_read_entry(archive, entry, limits) for entry in wanted]
+
+
+def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: BulkLimits) -> Document:
+    refusal = _entry_refusal(entry, limits)
+    if refusal is not None:
+        return Document(entry.filename, error=refusal)
+    try:
+        data = archive.read(entry)
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+        unreadable = isinstance(exc, NotImplementedError)
+        reason = "it uses a compression method this service cannot read" if unreadable else "it is damaged"
+        return Document(entry.filename, error=_invalid_archive(entry.filename, reason))
+    if kind := archive_kind(data):
+        return Document(
+            entry.filename,
+            error=AppError(
+                422,
+                "nested_archive",
+                f"This entry is itself a {kind} archive; archives inside archives are not unpacked. "
+                "Put its documents in the outer ZIP.",
+            ),
+        )
+    return Document(entry.filename, data)
+
+
+def _entry_refusal(entry: zipfile.ZipInfo, limits: BulkLimits) -> AppError | None:
+    """Why an entry is refused from its directory record alone, before it is inflated."""
+    if entry.flag_bits & 0x1:
+        return AppError(
+            422,
+            "encrypted_archive_entry",
+            "This entry is password-protected; send the archive without a password.",
+        )
+    if entry.file_size > limits.max_file_bytes:
+        return _file_too_large(entry.file_size, limits)
+    if entry.file_size > RATIO_FLOOR_BYTES and entry.file_size > limits.max_ratio * max(entry.compress_size, 1):
+        return AppError(
+            422,
+            "suspicious_compression",
+            f"This entry expands more than {limits.max_ratio:g} times its compressed size, as a zip bomb "
+            "does; it was not unpacked.",
+        )
+    return None
+
+
+def _is_junk(path: str) -> bool:
+    base = posixpath.basename(path.rstrip("/"))
+    return path.startswith("__MACOSX/") or base.startswith("._") or base.lower() in _JUNK_NAMES
+
+
+def _invalid_archive(name: str, reason: str) -> AppError:
+    return AppError(422, "invalid_archive", f"The ZIP entry or archive {name!r} cannot be unpacked: {reason}.")
+
+
+def _unsupported_archive(kind: str) -> AppError:
+    return AppError(
+        415,
+        "unsupported_archive",
+        f"This is a {kind} archive; only ZIP archives are unpacked. Send a ZIP or the files themselves.",
+    )
+
+
+def _file_too_large(size: int, limits: BulkLimits) -> AppError:
+    return AppError(
+        413,
+        "file_too_large",
+        f"This document is {size:,} bytes (unpacked), more than the limit of {limits.max_file_bytes:,} bytes.",
+    )
