@@ -53,6 +53,9 @@ class Settings(BaseSettings):
     zip_max_entries: int = Field(default=2_000, ge=1)
     zip_max_ratio: float = Field(default=100.0, gt=1)
 
+    # Tracking
+    payment_terms_days: int = Field(default=30, ge=0, le=365)
+
     # Remote OCR (OCR_ENGINE=baidu)
     baidu_ocr_api_key: SecretStr | None = None
     baidu_ocr_secret_key: SecretStr | None = None

@@ -29,6 +29,7 @@ from app.sessions.middleware import CookiePolicy, SessionMiddleware
 from app.sessions.router import router as sessions_router
 from app.sessions.store import MemoryStore, SessionStore
 from app.sessions.token import TokenSigner
+from app.tracking.router import router as tracking_router
 
 log = logging.getLogger(__name__)
 
@@ -132,5 +133,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(sessions_router)
     application.include_router(invoices_router)
     application.include_router(exports_router)
+    application.include_router(tracking_router)
     application.mount("/static", StaticFiles(directory=STATIC_DIR, html=True), name="static")
     return application

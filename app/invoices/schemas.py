@@ -23,6 +23,11 @@ class Correction(BaseModel):
     model_config = {"populate_by_name": True}
 
 
+class TrackingEvent(BaseModel):
+    status: TrackingStatus
+    at: datetime
+
+
 class Invoice(ExtractedInvoice):
     """An invoice as the session holds it: what the parser read plus its review state."""
 
@@ -32,6 +37,9 @@ class Invoice(ExtractedInvoice):
     status: Status = "parsed"
     corrections: list[Correction] = Field(default_factory=list)
     tracking_status: TrackingStatus = "draft"
+    tracking_history: list[TrackingEvent] = Field(
+        default_factory=list, description="each change of tracking_status, oldest first"
+    )
     parsed_timestamp: datetime
     parse_ms: float | None = Field(default=None, description="time the parse took, in milliseconds")
 

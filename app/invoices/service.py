@@ -81,7 +81,7 @@ async def reprocess_invoice(
     extracted, parse_ms = await parser.parse(data, ocr=ocr)
     renewed = Invoice(
         **extracted.model_dump(),
-        **invoice.model_dump(include={"id", "file_name", "source", "tracking_status"}),
+        **invoice.model_dump(include={"id", "file_name", "source", "tracking_status", "tracking_history"}),
         status=_review_status(extracted),
         parsed_timestamp=datetime.now(UTC),
         parse_ms=parse_ms,
@@ -138,13 +138,18 @@ async def list_invoices(
     return InvoicePage(items=page, next_cursor=page[-1].id if len(selected) > limit else None, total=total)
 
 
+async def save_invoice(*, store: SessionStore, session: Session, invoice: Invoice) -> None:
+    """Store a changed invoice over its earlier state (404 if it was deleted meanwhile)."""
+    if not await store.replace(session.id, invoice.id, invoice.model_dump_json(by_alias=True)):
+        raise _not_found(invoice.id)
+
+
 async def approve_invoice(*, store: SessionStore, session: Session, invoice_id: str) -> Invoice:
     """Mark an invoice approved (a person has checked it); approving twice changes nothing."""
     invoice = await get_invoice(store=store, session=session, invoice_id=invoice_id)
     if invoice.status != "approved":
         invoice.status = "approved"
-        if not await store.replace(session.id, invoice.id, invoice.model_dump_json(by_alias=True)):
-            raise _not_found(invoice_id)
+        await save_invoice(store=store, session=session, invoice=invoice)
     return invoice
 
 
@@ -154,10 +159,8 @@ async def correct_field(
     """A person's correction of one field (see corrections.py); the same value twice records nothing."""
     parsed = corrections.parse_value(field, value)
     invoice = await get_invoice(store=store, session=session, invoice_id=invoice_id)
-    if corrections.apply(invoice, field, parsed) and not await store.replace(
-        session.id, invoice.id, invoice.model_dump_json(by_alias=True)
-    ):
-        raise _not_found(invoice_id)
+    if corrections.apply(invoice, field, parsed):
+        await save_invoice(store=store, session=session, invoice=invoice)
     return invoice
 
 

@@ -1,0 +1,43 @@
+"""The tracking endpoints: status updates and the collections dashboard."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from pydantic import BaseModel
+
+from app.deps import AppSettings, CurrentSession, Store
+from app.invoices.schemas import Invoice, TrackingStatus
+from app.tracking import service
+from app.tracking.dashboard import Dashboard
+
+router = APIRouter(prefix="/api/invoices/tracking", tags=["tracking"])
+
+
+class StatusUpdate(BaseModel):
+    invoice_id: str
+    status: TrackingStatus
+
+
+@router.post("/update-status", response_model=Invoice)
+async def update_status(body: StatusUpdate, session: CurrentSession, store: Store) -> Invoice:
+    """Move an invoice along draft → sent → viewed → paid (skipping ahead is fine; going back is
+    422 `invalid_transition`). Returns the invoice with its `tracking_history`."""
+    return await service.update_status(store=store, session=session, invoice_id=body.invoice_id, status=body.status)
+
+
+@router.get("/dashboard", response_model=Dashboard)
+async def dashboard(
+    session: CurrentSession,
+    store: Store,
+    settings: AppSettings,
+    as_of: Annotated[date | None, Query(description="the day to compute for (default: today, UTC)")] = None,
+) -> Dashboard:
+    """Counts and sums per tracking status and currency (draft, sent, viewed, paid; due and overdue
+    derived from the due date), ageing buckets of what is outstanding, the collections health
+    score (0–100) and the expected inflow per day over the next 30 days (formulas in README)."""
+    return await service.build_dashboard(
+        store=store, session=session, as_of=as_of, terms_days=settings.payment_terms_days
+    )
