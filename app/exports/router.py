@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
-from app.deps import CurrentSession, Store
+from app.deps import CurrentSession, Pool, Store
 from app.exports import stats as statistics
 from app.exports.download import workbook_of, xlsx_response
+from app.exports.printing import print_invoices
 from app.exports.rows import INVOICE_COLUMNS, LINE_ITEM_COLUMNS, invoice_row
 from app.exports.workbook import SHEETS
 from app.invoices import service
@@ -35,11 +36,16 @@ class ExportData(BaseModel):
     rows: list[dict[str, Any]]
 
 
+class PrintRequest(BaseModel):
+    ids: list[str] = Field(min_length=1, max_length=500, description="invoices in the order to print")
+    per_page: Literal[1, 2, 4] = Field(default=1, description="cells per A4 sheet")
+
+
 SortParam = Annotated[Sort, Query(description="a field, '-' first for descending")]
 
 
-def _file_name(prefix: str) -> str:
-    return f"{prefix}-{datetime.now(UTC):%Y%m%d-%H%M%S}.xlsx"
+def _file_name(prefix: str, extension: str = "xlsx") -> str:
+    return f"{prefix}-{datetime.now(UTC):%Y%m%d-%H%M%S}.{extension}"
 
 
 @router.get("/api/export/download-xlsx", response_class=StreamingResponse)
@@ -95,3 +101,21 @@ async def export_stats(
     parse time percentiles, totals by currency and month, top vendors."""
     invoices = await service.select_invoices(store=store, session=session, filters=filters, sort="parsed")
     return statistics.compute(invoices)
+
+
+@router.post(
+    "/api/v2/print",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}, "description": "the sheets to print"}},
+)
+async def print_pdf(body: PrintRequest, session: CurrentSession, store: Store, pool: Pool) -> Response:
+    """The invoices' original pages on A4 sheets, 1, 2 (a landscape sheet in two halves) or 4 to a
+    sheet, scaled with their aspect kept, with dashed cut guides between cells. A multi-page
+    invoice takes a cell per page; one with no original PDF (OCR or XML input) gets a generated
+    summary page. 404 for an id not in the session."""
+    pdf = await print_invoices(pool=pool, store=store, session=session, ids=body.ids, per_page=body.per_page)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{_file_name("invoices", "pdf")}"'},
+    )

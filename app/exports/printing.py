@@ -1,0 +1,31 @@
+"""Printing: the chosen invoices' originals n-up on A4 (POST /api/v2/print)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from app.errors import AppError
+from app.exports.nup import PrintItem, compose
+from app.invoices import service as invoices
+from app.invoices.pool import ParsePool, ParseResourcesExceeded, ParseTimeout
+from app.sessions.store import SessionStore
+from app.sessions.token import Session
+
+
+async def print_invoices(
+    *, pool: ParsePool, store: SessionStore, session: Session, ids: Sequence[str], per_page: int
+) -> bytes:
+    """One PDF with the invoices in the order given (an id listed twice prints twice). The layout
+    runs in the parse pool, under its time and memory limits, since it reads the originals."""
+    items = []
+    for invoice_id in ids:
+        invoice = await invoices.get_invoice(store=store, session=session, invoice_id=invoice_id)
+        items.append(PrintItem(invoice=invoice, original=await store.load_original(session.id, invoice_id)))
+    try:
+        return await pool.run(compose, items, per_page)
+    except (ParseTimeout, ParseResourcesExceeded):
+        raise AppError(
+            422,
+            "print_too_large",
+            f"Laying out these {len(ids)} invoices took more time or memory than allowed; print fewer at once.",
+        ) from None
