@@ -8,8 +8,11 @@ import secrets
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from app.delivery.signing import secret_key
+from app.jobs.policy import STANDARD_SCHEDULE, parse_schedule
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +56,15 @@ class Settings(BaseSettings):
     zip_max_entries: int = Field(default=2_000, ge=1)
     zip_max_ratio: float = Field(default=100.0, gt=1)
 
+    # Background jobs and webhooks
+    job_result_ttl_seconds: int = Field(default=86_400, ge=60)
+    webhook_secret: SecretStr | None = None
+    webhook_retry_schedule: str = STANDARD_SCHEDULE
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    webhook_max_response_bytes: int = Field(default=4096, ge=0)
+    webhook_allowed_hosts: str = ""
+    delivery_retention_seconds: int = Field(default=7 * 86_400, ge=60)
+
     # Tracking
     payment_terms_days: int = Field(default=30, ge=0, le=365)
 
@@ -74,11 +86,33 @@ class Settings(BaseSettings):
         "frontend_url",
         "baidu_ocr_api_key",
         "baidu_ocr_secret_key",
+        "webhook_secret",
         mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if value == "" else value
+
+    @field_validator("webhook_retry_schedule")
+    @classmethod
+    def _schedule_parses(cls, value: str) -> str:
+        parse_schedule(value)
+        return value
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _webhook_secret_is_whsec(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None:
+            secret_key(value.get_secret_value())
+        return value
+
+    @property
+    def webhook_schedule(self) -> list[int]:
+        return parse_schedule(self.webhook_retry_schedule)
+
+    @property
+    def allowed_webhook_hosts(self) -> frozenset[str]:
+        return frozenset(host.strip().lower() for host in self.webhook_allowed_hosts.split(",") if host.strip())
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> Settings:
@@ -111,5 +145,9 @@ def get_settings() -> Settings:
     """The process-wide settings, read once; a bad value becomes a ConfigError naming it."""
     try:
         return Settings()
-    except ValueError as exc:
-        raise ConfigError(f"Invalid configuration: {exc}") from exc
+    except ValidationError as exc:  # named fields and reasons only: an input may be a secret
+        reasons = "; ".join(
+            f"{'.'.join(str(part) for part in error['loc']).upper() or 'settings'}: {error['msg']}"
+            for error in exc.errors(include_input=False, include_url=False)
+        )
+        raise ConfigError(f"Invalid configuration: {reasons}") from None

@@ -10,6 +10,7 @@ from fastapi import Depends, Request
 from app.config import Settings
 from app.invoices.parser import DocumentParser
 from app.invoices.pool import ParsePool
+from app.jobs.backends import Jobs
 from app.sessions.middleware import CookiePolicy
 from app.sessions.store import SessionStore
 from app.sessions.token import Session, TokenSigner
@@ -36,4 +37,5 @@ Signer = Annotated[TokenSigner, Depends(_app_state("signer"))]
 CookieSettings = Annotated[CookiePolicy, Depends(_app_state("cookies"))]
 Pool = Annotated[ParsePool, Depends(_app_state("parse_pool"))]
 Parser = Annotated[DocumentParser, Depends(_app_state("parser"))]
+JobQueue = Annotated[Jobs, Depends(_app_state("jobs"))]
 CurrentSession = Annotated[Session, Depends(_session)]

@@ -14,12 +14,15 @@ from redis.asyncio import Redis
 
 import app as app_package
 from app.config import Settings, get_settings
+from app.delivery.router import router as delivery_router
 from app.errors import install_error_handlers
 from app.exports.router import router as exports_router
 from app.health.router import router as health_router
 from app.invoices.parser import DocumentParser
 from app.invoices.pool import ParsePool
 from app.invoices.router import router as invoices_router
+from app.jobs.backends import Jobs, LocalJobs, RqJobs
+from app.jobs.router import router as jobs_router
 from app.logs import configure_logging
 from app.observability import ObservabilityMiddleware
 from app.ocr.baidu import BaiduVatOcr
@@ -81,14 +84,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         memory_mb=settings.parse_memory_mb,
     )
     remote_ocr = _build_remote_ocr(settings)
+    jobs: Jobs = (
+        RqJobs(settings.redis_url, result_ttl=settings.job_result_ttl_seconds)
+        if settings.redis_url
+        else LocalJobs(result_ttl=settings.job_result_ttl_seconds)
+    )
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         pool.start()
         await store.start()
+        await jobs.start()
         try:
             yield
         finally:
+            await jobs.close()
             await store.close()
             pool.close()
             if remote_ocr is not None:
@@ -105,6 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.signer = signer
     application.state.cookies = cookies
     application.state.parse_pool = pool
+    application.state.jobs = jobs
     application.state.parser = DocumentParser(
         pool=pool,
         max_pages=settings.max_pages,
@@ -112,9 +123,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         remote_ocr=remote_ocr,
     )
     # Optional parts and whether this instance runs them; each later capability switches its own on.
-    application.state.features = {"redis": False, "s3": False, "imap": False, "ocr": settings.ocr_engine != "none"}
-    if settings.redis_url:
-        log.warning("REDIS_URL is set, but this version keeps sessions in memory; it is not used yet")
+    application.state.features = {
+        "redis": bool(settings.redis_url),
+        "s3": False,
+        "imap": False,
+        "ocr": settings.ocr_engine != "none",
+    }
 
     install_error_handlers(application)
     application.add_middleware(SessionMiddleware, signer=signer, store=store, cookies=cookies)
@@ -134,5 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(invoices_router)
     application.include_router(exports_router)
     application.include_router(tracking_router)
+    application.include_router(delivery_router)
+    application.include_router(jobs_router)
     application.mount("/static", StaticFiles(directory=STATIC_DIR, html=True), name="static")
     return application

@@ -1,0 +1,92 @@
+"""Where each webhook delivery and its attempts are recorded, readable by its session until
+DELIVERY_RETENTION_SECONDS after its last change: in Redis when REDIS_URL is set (workers write,
+any app instance reads), else in this process's memory (the in-process executor writes there)."""
+
+from __future__ import annotations
+
+import threading
+import time
+from abc import ABC, abstractmethod
+from datetime import datetime
+from functools import cache
+from typing import Literal
+
+from pydantic import BaseModel
+from redis import Redis
+
+DeliveryStatus = Literal["pending", "retrying", "delivered", "failed"]
+
+
+class Attempt(BaseModel):
+    at: datetime
+    status_code: int | None = None
+    error: str | None = None
+    duration_ms: float
+
+
+class Delivery(BaseModel):
+    delivery_id: str
+    webhook_id: str
+    event: str
+    invoice_id: str
+    url: str
+    status: DeliveryStatus = "pending"
+    attempts: list[Attempt] = []
+    next_retry_at: datetime | None = None
+    created_at: datetime
+    owner: str
+
+
+class DeliveryLog(ABC):
+    def __init__(self, retention_seconds: int) -> None:
+        self.retention_seconds = retention_seconds
+
+    @abstractmethod
+    def save(self, delivery: Delivery) -> None: ...
+
+    @abstractmethod
+    def load(self, delivery_id: str) -> Delivery | None: ...
+
+
+class MemoryDeliveryLog(DeliveryLog):
+    def __init__(self, retention_seconds: int) -> None:
+        super().__init__(retention_seconds)
+        self._records: dict[str, tuple[float, str]] = {}
+        self._lock = threading.Lock()
+
+    def save(self, delivery: Delivery) -> None:
+        with self._lock:
+            now = time.monotonic()
+            for key in [k for k, (until, _) in self._records.items() if until <= now]:
+                del self._records[key]
+            self._records[delivery.delivery_id] = (now + self.retention_seconds, delivery.model_dump_json())
+
+    def load(self, delivery_id: str) -> Delivery | None:
+        with self._lock:
+            found = self._records.get(delivery_id)
+        if found is None or found[0] <= time.monotonic():
+            return None
+        return Delivery.model_validate_json(found[1])
+
+
+class RedisDeliveryLog(DeliveryLog):
+    PREFIX = "delivery:"
+
+    def __init__(self, redis_url: str, retention_seconds: int) -> None:
+        super().__init__(retention_seconds)
+        self._redis = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
+
+    def save(self, delivery: Delivery) -> None:
+        self._redis.set(self.PREFIX + delivery.delivery_id, delivery.model_dump_json(), ex=self.retention_seconds)
+
+    def load(self, delivery_id: str) -> Delivery | None:
+        raw = self._redis.get(self.PREFIX + delivery_id)
+        return Delivery.model_validate_json(raw) if isinstance(raw, bytes) else None
+
+
+@cache
+def delivery_log(redis_url: str | None, retention_seconds: int) -> DeliveryLog:
+    """One log per process and configuration, shared by the web side and the jobs it runs."""
+    if redis_url:
+        return RedisDeliveryLog(redis_url, retention_seconds)
+    return MemoryDeliveryLog(retention_seconds)

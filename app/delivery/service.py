@@ -1,0 +1,120 @@
+"""Delivery rules: queue a signed webhook of an invoice, read how its delivery went."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import UTC, datetime
+
+import anyio.to_thread
+from redis.exceptions import RedisError
+
+from app.config import Settings
+from app.delivery.guard import TargetRefused, resolve
+from app.delivery.log import Delivery, delivery_log
+from app.delivery.schemas import WebhookAccepted
+from app.delivery.signing import InvalidSecret, secret_key
+from app.errors import AppError
+from app.invoices import service as invoices
+from app.jobs.backends import Jobs, JobSpec, QueueUnavailable, owner_tag
+from app.jobs.policy import with_jitter
+from app.jobs.router import queue_unavailable
+from app.sessions.store import SessionStore
+from app.sessions.token import Session
+
+
+def _secret(given: str | None, settings: Settings) -> str:
+    secret = given or (settings.webhook_secret.get_secret_value() if settings.webhook_secret else None)
+    if secret is None:
+        raise AppError(
+            422,
+            "webhook_secret_required",
+            "Send a 'secret' (whsec_ + base64) to sign the webhook with; this server has no WEBHOOK_SECRET.",
+            field="secret",
+        )
+    try:
+        secret_key(secret)
+    except InvalidSecret as exc:
+        raise AppError(422, "invalid_secret", str(exc), field="secret") from None
+    return secret
+
+
+async def request_webhook(
+    *,
+    jobs: Jobs,
+    store: SessionStore,
+    session: Session,
+    settings: Settings,
+    invoice_id: str,
+    url: str,
+    secret: str | None,
+) -> WebhookAccepted:
+    """Check the target now (a clear 422 beats a delivery failing later), record the delivery and
+    queue its job. The event carries the invoice as it is at this moment."""
+    invoice = await invoices.get_invoice(store=store, session=session, invoice_id=invoice_id)
+    signing_secret = _secret(secret, settings)
+    try:
+        await anyio.to_thread.run_sync(lambda: resolve(url, allowed_hosts=settings.allowed_webhook_hosts))
+    except TargetRefused as exc:
+        raise AppError(422, "webhook_target_refused", str(exc), field="url") from None
+    event = "invoice.approved" if invoice.status == "approved" else "invoice.parsed"
+    now = datetime.now(UTC)
+    body = json.dumps(
+        {"type": event, "timestamp": now.isoformat(), "data": invoice.model_dump(mode="json", by_alias=True)},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    delivery = Delivery(
+        delivery_id="dlv_" + secrets.token_hex(12),
+        webhook_id="msg_" + secrets.token_hex(12),
+        event=event,
+        invoice_id=invoice.id,
+        url=url,
+        created_at=now,
+        owner=owner_tag(session.id),
+    )
+    log = delivery_log(settings.redis_url, settings.delivery_retention_seconds)
+    schedule = with_jitter(settings.webhook_schedule)
+    spec = JobSpec(
+        job_id=delivery.delivery_id,
+        kind="webhook",
+        queue="webhooks",
+        function="app.delivery.webhooks.deliver",
+        arguments={
+            "delivery_id": delivery.delivery_id,
+            "url": url,
+            "secret": signing_secret,
+            "body": body,
+            "webhook_id": delivery.webhook_id,
+            "schedule": schedule,
+            "redis_url": settings.redis_url,
+            "retention_seconds": settings.delivery_retention_seconds,
+            "timeout_seconds": settings.webhook_timeout_seconds,
+            "max_response_bytes": settings.webhook_max_response_bytes,
+            "allowed_hosts": sorted(settings.allowed_webhook_hosts),
+        },
+        session_id=session.id,
+        schedule=schedule,
+    )
+    try:
+        await anyio.to_thread.run_sync(log.save, delivery)
+        await jobs.enqueue(spec)
+    except (RedisError, QueueUnavailable):
+        raise queue_unavailable() from None
+    return WebhookAccepted(
+        delivery_id=delivery.delivery_id,
+        webhook_id=delivery.webhook_id,
+        status_url=f"/api/v2/webhooks/deliveries/{delivery.delivery_id}",
+        job_url=f"/api/v2/jobs/{delivery.delivery_id}",
+    )
+
+
+async def delivery_state(*, session: Session, settings: Settings, delivery_id: str) -> Delivery:
+    log = delivery_log(settings.redis_url, settings.delivery_retention_seconds)
+    try:
+        delivery = await anyio.to_thread.run_sync(log.load, delivery_id)
+    except RedisError:
+        raise queue_unavailable() from None
+    if delivery is None or delivery.owner != owner_tag(session.id):
+        raise AppError(404, "delivery_not_found", f"No delivery {delivery_id!r} in this session.", field="delivery_id")
+    return delivery

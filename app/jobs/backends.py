@@ -1,0 +1,217 @@
+"""The two ways jobs run: RQ queues in Redis (several processes, survives restarts) and an
+in-process executor (``python main.py`` alone). Both run the same job functions with the same
+retry schedule and report the same ``JobState``."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import time
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from typing import Any, Literal
+
+import anyio.to_thread
+from pydantic import BaseModel
+from redis import Redis
+from redis.exceptions import RedisError
+from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+
+from app.jobs.policy import error_text, next_delay
+from app.jobs.runner import resolve, run
+
+Status = Literal["queued", "started", "finished", "failed"]
+
+
+class JobState(BaseModel):
+    job_id: str
+    kind: str
+    status: Status
+    attempts: int
+    result: Any = None
+    error: str | None = None
+    next_retry_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    """One job to run: ``function`` (dotted path) called with ``arguments`` on ``queue``, retried
+    after each delay of ``schedule`` (an empty schedule: one attempt)."""
+
+    job_id: str
+    kind: str
+    queue: str
+    function: str
+    arguments: dict[str, Any]
+    session_id: str
+    schedule: list[int] = field(default_factory=list)
+
+
+class QueueUnavailable(Exception):
+    """The queue backend cannot take or report jobs right now."""
+
+
+def owner_tag(session_id: str) -> str:
+    """What a job keeps of its session: enough to tell owners apart, not the session id itself."""
+    return hashlib.sha256(session_id.encode()).hexdigest()[:32]
+
+
+class Jobs(ABC):
+    name: str
+
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
+    @abstractmethod
+    async def ping(self) -> None:
+        """Raise QueueUnavailable if jobs cannot be queued now."""
+
+    @abstractmethod
+    async def enqueue(self, spec: JobSpec) -> None: ...
+
+    @abstractmethod
+    async def state(self, job_id: str, session_id: str) -> JobState | None:
+        """The job's state, or None when there is no such job of this session."""
+
+
+class RqJobs(Jobs):
+    name = "rq"
+
+    def __init__(self, redis_url: str, *, result_ttl: int) -> None:
+        self._redis = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
+        self._result_ttl = result_ttl
+
+    async def close(self) -> None:
+        self._redis.close()
+
+    async def ping(self) -> None:
+        await self._call(self._redis.ping)
+
+    async def enqueue(self, spec: JobSpec) -> None:
+        queue = Queue(spec.queue, connection=self._redis)
+        retry = Retry(max=len(spec.schedule), interval=spec.schedule) if spec.schedule else None
+        await self._call(
+            partial(
+                queue.enqueue_call,
+                func=run,
+                kwargs={"function": spec.function, "arguments": spec.arguments},
+                job_id=spec.job_id,
+                meta={"kind": spec.kind, "owner": owner_tag(spec.session_id), "attempts": 0},
+                retry=retry,
+                result_ttl=self._result_ttl,
+                failure_ttl=self._result_ttl,
+            )
+        )
+
+    async def state(self, job_id: str, session_id: str) -> JobState | None:
+        try:
+            job = await self._call(partial(Job.fetch, job_id, connection=self._redis))
+        except NoSuchJobError:
+            return None
+        if job.meta.get("owner") != owner_tag(session_id):
+            return None
+        status = await self._call(job.get_status)
+        mapped = _RQ_STATUS.get(status, "queued")
+        return JobState(
+            job_id=job_id,
+            kind=str(job.meta.get("kind", "")),
+            status=mapped,
+            attempts=int(job.meta.get("attempts", 0)),
+            result=await self._call(job.return_value) if mapped == "finished" else None,
+            error=job.meta.get("error") if mapped != "finished" else None,
+            next_retry_at=job.meta.get("next_retry_at") if mapped == "queued" else None,
+        )
+
+    @staticmethod
+    async def _call(function: Any) -> Any:
+        try:
+            return await anyio.to_thread.run_sync(function)
+        except RedisError as exc:
+            raise QueueUnavailable(type(exc).__name__) from None
+
+
+_RQ_STATUS: dict[JobStatus | None, Status] = {
+    JobStatus.STARTED: "started",
+    JobStatus.FINISHED: "finished",
+    JobStatus.FAILED: "failed",
+    JobStatus.STOPPED: "failed",
+    JobStatus.CANCELED: "failed",
+}
+
+
+@dataclass
+class _LocalJob:
+    spec: JobSpec
+    state: JobState
+    ended: float | None = None
+
+
+class LocalJobs(Jobs):
+    """Jobs as asyncio tasks of this process, the function itself in a worker thread. Retries wait
+    in the task, so a restart loses pending ones: that durability is what RQ is for."""
+
+    name = "in-process"
+
+    def __init__(self, *, result_ttl: int) -> None:
+        self._jobs: dict[str, _LocalJob] = {}
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._result_ttl = result_ttl
+
+    async def close(self) -> None:
+        for task in list(self._tasks):
+            task.cancel()
+        for task in list(self._tasks):
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def ping(self) -> None:
+        return None
+
+    async def enqueue(self, spec: JobSpec) -> None:
+        self._forget_expired()
+        state = JobState(job_id=spec.job_id, kind=spec.kind, status="queued", attempts=0)
+        self._jobs[spec.job_id] = _LocalJob(spec, state)
+        task = asyncio.create_task(self._run(self._jobs[spec.job_id]), name=f"job-{spec.job_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    async def state(self, job_id: str, session_id: str) -> JobState | None:
+        job = self._jobs.get(job_id)
+        if job is None or job.spec.session_id != session_id:
+            return None
+        return job.state.model_copy()
+
+    async def _run(self, job: _LocalJob) -> None:
+        state, delays = job.state, list(job.spec.schedule)
+        function = resolve(job.spec.function)
+        while True:
+            state.status, state.next_retry_at = "started", None
+            state.attempts += 1
+            try:
+                state.result = await anyio.to_thread.run_sync(partial(function, **job.spec.arguments))
+            except Exception as exc:
+                state.error = error_text(exc)
+                delay = next_delay(delays, state.attempts - 1, exc)
+                if delay is None:
+                    state.status = "failed"
+                    break
+                state.status = "queued"
+                state.next_retry_at = datetime.now(UTC) + timedelta(seconds=delay)
+                await asyncio.sleep(delay)
+            else:
+                state.status, state.error = "finished", None
+                break
+        job.ended = time.monotonic()
+
+    def _forget_expired(self) -> None:
+        cutoff = time.monotonic() - self._result_ttl
+        for job_id in [i for i, job in self._jobs.items() if job.ended is not None and job.ended < cutoff]:
+            del self._jobs[job_id]

@@ -1,0 +1,64 @@
+"""What a job may say about its failure, and the retry schedule both executors follow.
+
+A job function raises ``RetryLater`` for a failure worth another attempt (optionally no sooner than
+``after`` seconds, e.g. a receiver's Retry-After) and ``GiveUp`` for one that no retry can fix. Any
+other exception is retried as well: it is most likely a passing fault. Their messages are shown to
+the client as the job's error, so they never hold secrets or document content.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Sequence
+
+
+class RetryLater(Exception):
+    def __init__(self, message: str, *, after: float | None = None) -> None:
+        super().__init__(message)
+        self.after = after
+
+
+class GiveUp(Exception):
+    """A final failure: the job fails now, whatever retries it has left."""
+
+
+#: Standard Webhooks' recommended schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.
+STANDARD_SCHEDULE = "5,300,1800,7200,18000,36000,50400,72000,86400"
+JITTER = 0.1
+
+
+def parse_schedule(text: str) -> list[int]:
+    """Comma-separated whole seconds, each at least 1 (RQ schedules retries in whole seconds)."""
+    try:
+        seconds = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ValueError("a retry schedule is comma-separated whole seconds, e.g. 5,300,1800") from None
+    if any(value < 1 for value in seconds):
+        raise ValueError("every retry delay must be at least 1 second")
+    return seconds
+
+
+def with_jitter(schedule: Sequence[int], rng: random.Random | None = None) -> list[int]:
+    """Each delay stretched by up to 10 % at random, so retries of many jobs failing together
+    (one receiver down) do not all come back in the same second."""
+    draw = rng or random.Random()
+    return [delay + math.floor(draw.uniform(0, JITTER * delay)) for delay in schedule]
+
+
+def next_delay(schedule: Sequence[int], retries_used: int, exc: BaseException) -> int | None:
+    """Seconds until the next attempt after ``exc``, or None when the job has failed for good: it
+    gave up, or the schedule is spent. A RetryLater's ``after`` stretches the scheduled delay."""
+    if isinstance(exc, GiveUp) or retries_used >= len(schedule):
+        return None
+    delay = schedule[retries_used]
+    if isinstance(exc, RetryLater) and exc.after:
+        delay = max(delay, math.ceil(exc.after))
+    return delay
+
+
+def error_text(exc: BaseException) -> str:
+    """What a client may read about a failure: our own messages, else only the kind of error."""
+    if isinstance(exc, RetryLater | GiveUp):
+        return str(exc)
+    return f"unexpected {type(exc).__name__}"

@@ -1,0 +1,34 @@
+"""GET /api/v2/jobs/{job_id}: the state of a background job of this session."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from app.deps import CurrentSession, JobQueue
+from app.errors import AppError
+from app.jobs.backends import JobState, QueueUnavailable
+
+router = APIRouter(prefix="/api/v2/jobs", tags=["jobs"])
+
+
+def queue_unavailable() -> AppError:
+    return AppError(
+        503,
+        "queue_unavailable",
+        "The job queue (Redis) cannot be reached right now; try again shortly.",
+        headers={"Retry-After": "10"},
+    )
+
+
+@router.get("/{job_id}", response_model=JobState)
+async def job_state(job_id: str, session: CurrentSession, jobs: JobQueue) -> JobState:
+    """`queued` (also while waiting for a retry, with `next_retry_at`), `started`, `finished` (with
+    `result`) or `failed` (with `error`); `attempts` counts the runs so far. 404 for a job of
+    another session or one whose record has expired."""
+    try:
+        state = await jobs.state(job_id, session.id)
+    except QueueUnavailable:
+        raise queue_unavailable() from None
+    if state is None:
+        raise AppError(404, "job_not_found", f"No job {job_id!r} in this session.", field="job_id")
+    return state

@@ -1,0 +1,56 @@
+"""Running a job function by its dotted name, the same way under RQ and in process.
+
+Under RQ the worker calls ``run``: it applies the job's own word on retrying to RQ's Retry (a
+``GiveUp`` leaves no retries; a ``RetryLater`` with ``after`` stretches the coming interval, so a
+receiver's Retry-After is honoured while ``len(intervals) == max`` holds) and keeps a client-safe
+error and the attempt count in the job's meta.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from rq import get_current_job
+from rq.job import Job
+
+from app.jobs.policy import GiveUp, error_text, next_delay
+
+
+def resolve(function: str) -> Callable[..., Any]:
+    module, _, name = function.rpartition(".")
+    found: Callable[..., Any] = getattr(importlib.import_module(module), name)
+    return found
+
+
+def run(function: str, arguments: dict[str, Any]) -> Any:
+    """The function RQ executes for every job of this service."""
+    job = get_current_job()
+    if job is not None:
+        job.meta["attempts"] = int(job.meta.get("attempts", 0)) + 1
+        job.meta.pop("next_retry_at", None)
+        job.save_meta()  # type: ignore[no-untyped-call]
+    try:
+        return resolve(function)(**arguments)
+    except GiveUp as exc:
+        if job is not None:
+            job.retries_left = 0
+            _record_failure(job, exc, retrying=False)
+        raise
+    except Exception as exc:
+        if job is not None:
+            _record_failure(job, exc, retrying=bool(job.retries_left))
+        raise
+
+
+def _record_failure(job: Job, exc: Exception, *, retrying: bool) -> None:
+    job.meta["error"] = error_text(exc)
+    if retrying and job.retry_intervals and job.retries_left:
+        index = max(len(job.retry_intervals) - job.retries_left, 0)
+        delay = next_delay(job.retry_intervals, index, exc)
+        if delay is not None:
+            job.retry_intervals[index] = delay  # what RQ's Retry will wait: a Retry-After honoured
+            job.meta["next_retry_at"] = (datetime.now(UTC) + timedelta(seconds=delay)).isoformat()
+    job.save_meta()  # type: ignore[no-untyped-call]
