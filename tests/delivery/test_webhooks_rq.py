@@ -1,0 +1,122 @@
+"""Webhooks through Redis and a real RQ worker (`python -m workers`, a separate process)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import redis
+from fastapi.testclient import TestClient
+from rq.registry import StartedJobRegistry
+
+from tests.conftest import ROOT
+from tests.delivery.conftest import parsed_invoice, send_webhook, settled
+from tests.delivery.receiver import SECRET, Answer, Receiver
+
+WorkerFactory = Callable[[], subprocess.Popen[bytes]]
+
+
+@pytest.fixture
+def start_worker(redis_url: str, tmp_path: Path) -> Iterator[WorkerFactory]:
+    """Starts `python -m workers` processes on the test database; all are stopped after the test."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start() -> subprocess.Popen[bytes]:
+        environment = {**os.environ, "REDIS_URL": redis_url, "APP_ENV": "test", "LOG_LEVEL": "WARNING"}
+        with (tmp_path / f"worker-{len(started)}.log").open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "workers"],
+                cwd=ROOT,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def client(make_app: Callable[..., TestClient], redis_url: str) -> TestClient:
+    return make_app(redis_url=redis_url, webhook_allowed_hosts="127.0.0.1", webhook_retry_schedule="1,1,1")
+
+
+def test_a_worker_delivers_a_signed_event(client: TestClient, receiver: Receiver, start_worker: WorkerFactory) -> None:
+    start_worker()
+    invoice = parsed_invoice(client)
+
+    body = send_webhook(client, invoice["id"], receiver.url, SECRET).json()
+
+    record = settled(client, body["delivery_id"])
+    assert record["status"] == "delivered"
+    (request,) = receiver.received
+    assert request.signature_valid and request.event["data"]["id"] == invoice["id"]
+    job = client.get(body["job_url"]).json()
+    assert (job["status"], job["result"]["status_code"], job["attempts"]) == ("finished", 200, 1)
+
+
+def test_two_failures_then_one_delivery_with_the_same_webhook_id(
+    client: TestClient, receiver: Receiver, start_worker: WorkerFactory
+) -> None:
+    start_worker()
+    receiver.script = [Answer(500), Answer(429, retry_after="2")]
+    invoice = parsed_invoice(client)
+
+    body = send_webhook(client, invoice["id"], receiver.url, SECRET).json()
+
+    record = settled(client, body["delivery_id"])
+    assert [attempt["status_code"] for attempt in record["attempts"]] == [500, 429, 200]
+    assert [request.headers["webhook-id"] for request in receiver.received] == [body["webhook_id"]] * 3
+    assert all(request.signature_valid for request in receiver.received)
+    assert receiver.received[2].at - receiver.received[1].at >= 1.9  # Retry-After: 2 over the 1 s schedule
+    assert client.get(body["job_url"]).json()["status"] == "finished"
+
+
+def test_a_worker_killed_mid_delivery_does_not_lose_it(
+    client: TestClient, receiver: Receiver, start_worker: WorkerFactory, redis_url: str
+) -> None:
+    first = start_worker()
+    receiver.script = [Answer(200, pause=60)]  # the first attempt hangs: the worker dies in it
+    invoice = parsed_invoice(client)
+    body = send_webhook(client, invoice["id"], receiver.url, SECRET).json()
+    assert receiver.arrived.wait(30)
+
+    os.killpg(first.pid, signal.SIGKILL)
+    first.wait(timeout=10)
+    # What time does for a dead worker: its job's heartbeat expires (RQ then retries an abandoned
+    # job that has retries left) and its scheduler lock lapses.
+    connection = redis.Redis.from_url(redis_url)
+    StartedJobRegistry("webhooks", connection=connection).cleanup(timestamp=time.time() + 3600)
+    connection.delete(*connection.keys("rq:scheduler-lock:*"))
+    start_worker()
+
+    record = settled(client, body["delivery_id"])
+    assert record["status"] == "delivered"
+    assert len(receiver.received) == 2
+    assert {request.headers["webhook-id"] for request in receiver.received} == {body["webhook_id"]}
+
+
+def test_without_redis_delivery_is_refused_clearly(make_app: Callable[..., TestClient], receiver: Receiver) -> None:
+    client = make_app(redis_url="redis://127.0.0.1:1/0", webhook_allowed_hosts="127.0.0.1")
+    invoice = parsed_invoice(client)  # parsing needs no queue
+
+    response = send_webhook(client, invoice["id"], receiver.url, SECRET)
+
+    assert response.status_code == 503
+    assert response.json()["error"]["code"] == "queue_unavailable"
+    assert response.headers["retry-after"]
