@@ -5,7 +5,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 import app
-from app.deps import Pool, Store
+from app.deps import JobQueue, Pool, Store
 
 router = APIRouter(tags=["health"])
 
@@ -29,14 +29,16 @@ async def health() -> dict[str, str]:
 
 
 @router.get("/health/ready", responses={503: {"description": "A part the service needs is down."}})
-async def ready(store: Store, pool: Pool) -> JSONResponse:
-    """Readiness: the session store answers and the parse pool is running; 503 names what is down."""
+async def ready(store: Store, pool: Pool, jobs: JobQueue) -> JSONResponse:
+    """Readiness: the session store and the job queue answer and the parse pool is running; 503
+    names what is down (with Redis down, parsing still works, but delivery does not)."""
     checks: dict[str, str] = {}
-    try:
-        await store.ping()
-        checks["session_store"] = "ok"
-    except Exception:  # any failure of the backend means "not ready", whatever its type
-        checks["session_store"] = "down"
+    for name, ping in (("session_store", store.ping), ("job_queue", jobs.ping)):
+        try:
+            await ping()
+            checks[name] = "ok"
+        except Exception:  # any failure of the backend means "not ready", whatever its type
+            checks[name] = "down"
     checks["parse_pool"] = "ok" if pool.running else "down"
     down = [name for name, state in checks.items() if state != "ok"]
     if down:

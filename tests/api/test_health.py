@@ -18,7 +18,7 @@ def test_health_and_ready(client: TestClient) -> None:
     assert client.get("/health").json() == {"status": "ok"}
     ready = client.get("/health/ready")
     assert ready.status_code == 200
-    assert ready.json()["checks"] == {"session_store": "ok", "parse_pool": "ok"}
+    assert ready.json()["checks"] == {"session_store": "ok", "job_queue": "ok", "parse_pool": "ok"}
     assert "set-cookie" not in ready.headers  # no session outside /api
 
 

@@ -120,3 +120,16 @@ def test_without_redis_delivery_is_refused_clearly(make_app: Callable[..., TestC
     assert response.status_code == 503
     assert response.json()["error"]["code"] == "queue_unavailable"
     assert response.headers["retry-after"]
+
+
+def test_readiness_names_the_queue_when_redis_is_down(make_app: Callable[..., TestClient], redis_url: str) -> None:
+    down = make_app(redis_url="redis://127.0.0.1:1/0")
+    up = make_app(redis_url=redis_url)
+
+    not_ready = down.get("/health/ready")
+
+    assert not_ready.status_code == 503
+    assert not_ready.json()["checks"]["job_queue"] == "down"
+    assert "job_queue" in not_ready.json()["error"]["message"]
+    assert up.get("/health/ready").json()["checks"]["job_queue"] == "ok"
+    assert down.get("/").json()["features"]["redis"] is True
