@@ -19,6 +19,7 @@ import httpx2
 from app.delivery.guard import TargetRefused, resolve
 from app.delivery.log import Attempt, Delivery, DeliveryLog, delivery_log
 from app.delivery.signing import sign
+from app.health import metrics
 from app.jobs.policy import GiveUp, RetryLater, next_delay
 
 USER_AGENT = "invoice-service-webhooks/1"
@@ -81,6 +82,7 @@ def deliver(
     _record(log, delivery, attempt, failure, schedule)
     if failure is not None:
         raise failure
+    metrics.DELIVERY_LATENCY.observe((attempt.at - delivery.created_at).total_seconds())
     return {"delivery_id": delivery_id, "status_code": status_code}
 
 

@@ -22,3 +22,14 @@ OCR_CALLS = Counter(
     "Remote OCR service calls, by outcome (ok, cached, retried, refused, unavailable, credentials_refused).",
     ["outcome"],
 )
+JOB_EVENTS = Counter(
+    "jobs_total",
+    "Background job events by job kind: queued (web process), started, retried, finished, failed "
+    "(wherever the job runs: the web process without Redis, `python -m workers` with it).",
+    ["kind", "event"],
+)
+DELIVERY_LATENCY = Histogram(
+    "webhook_delivery_latency_seconds",
+    "Time from a webhook being asked for to its successful delivery, retries included.",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 86400),
+)

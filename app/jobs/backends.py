@@ -22,6 +22,7 @@ from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
+from app.health import metrics
 from app.jobs.policy import error_text, next_delay
 from app.jobs.runner import resolve, run
 
@@ -110,6 +111,7 @@ class RqJobs(Jobs):
                 failure_ttl=self._result_ttl,
             )
         )
+        metrics.JOB_EVENTS.labels(kind=spec.kind, event="queued").inc()
 
     async def state(self, job_id: str, session_id: str) -> JobState | None:
         try:
@@ -182,6 +184,7 @@ class LocalJobs(Jobs):
         task = asyncio.create_task(self._run(self._jobs[spec.job_id]), name=f"job-{spec.job_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        metrics.JOB_EVENTS.labels(kind=spec.kind, event="queued").inc()
 
     async def state(self, job_id: str, session_id: str) -> JobState | None:
         job = self._jobs.get(job_id)
@@ -192,9 +195,11 @@ class LocalJobs(Jobs):
     async def _run(self, job: _LocalJob) -> None:
         state, delays = job.state, list(job.spec.schedule)
         function = resolve(job.spec.function)
+        events = partial(metrics.JOB_EVENTS.labels, kind=job.spec.kind)
         while True:
             state.status, state.next_retry_at = "started", None
             state.attempts += 1
+            events(event="started").inc()
             try:
                 state.result = await anyio.to_thread.run_sync(partial(function, **job.spec.arguments))
             except Exception as exc:
@@ -202,12 +207,15 @@ class LocalJobs(Jobs):
                 delay = next_delay(delays, state.attempts - 1, exc)
                 if delay is None:
                     state.status = "failed"
+                    events(event="failed").inc()
                     break
+                events(event="retried").inc()
                 state.status = "queued"
                 state.next_retry_at = datetime.now(UTC) + timedelta(seconds=delay)
                 await asyncio.sleep(delay)
             else:
                 state.status, state.error = "finished", None
+                events(event="finished").inc()
                 break
         job.ended = time.monotonic()
 

@@ -16,6 +16,7 @@ from typing import Any
 from rq import get_current_job
 from rq.job import Job
 
+from app.health import metrics
 from app.jobs.policy import GiveUp, error_text, next_delay
 
 
@@ -28,21 +29,28 @@ def resolve(function: str) -> Callable[..., Any]:
 def run(function: str, arguments: dict[str, Any]) -> Any:
     """The function RQ executes for every job of this service."""
     job = get_current_job()
+    kind = str(job.meta.get("kind", "")) if job is not None else ""
     if job is not None:
         job.meta["attempts"] = int(job.meta.get("attempts", 0)) + 1
         job.meta.pop("next_retry_at", None)
         job.save_meta()  # type: ignore[no-untyped-call]
+    metrics.JOB_EVENTS.labels(kind=kind, event="started").inc()
     try:
-        return resolve(function)(**arguments)
+        result = resolve(function)(**arguments)
     except GiveUp as exc:
         if job is not None:
             job.retries_left = 0
             _record_failure(job, exc, retrying=False)
+        metrics.JOB_EVENTS.labels(kind=kind, event="failed").inc()
         raise
     except Exception as exc:
+        retrying = job is not None and bool(job.retries_left)
         if job is not None:
-            _record_failure(job, exc, retrying=bool(job.retries_left))
+            _record_failure(job, exc, retrying=retrying)
+        metrics.JOB_EVENTS.labels(kind=kind, event="retried" if retrying else "failed").inc()
         raise
+    metrics.JOB_EVENTS.labels(kind=kind, event="finished").inc()
+    return result
 
 
 def _record_failure(job: Job, exc: Exception, *, retrying: bool) -> None:

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
+from prometheus_client import REGISTRY
 
 from tests.delivery.conftest import parsed_invoice, send_webhook, settled
 from tests.delivery.receiver import SECRET, Answer, Receiver
@@ -136,3 +137,25 @@ def test_deliveries_and_jobs_of_other_sessions_are_not_found(client: TestClient,
     assert stranger.get(body["status_url"]).status_code == 404
     assert stranger.get(body["job_url"]).status_code == 404
     assert client.get("/api/v2/webhooks/deliveries/dlv_nothing").json()["error"]["code"] == "delivery_not_found"
+
+
+def test_job_metrics_count_each_step(client: TestClient, receiver: Receiver) -> None:
+    def counted(event: str) -> float:
+        value = REGISTRY.get_sample_value("jobs_total", {"kind": "webhook", "event": event})
+        return value or 0.0
+
+    before = {event: counted(event) for event in ("queued", "started", "retried", "finished")}
+    latency_before = REGISTRY.get_sample_value("webhook_delivery_latency_seconds_count") or 0.0
+    receiver.script = [Answer(500)]
+    invoice = parsed_invoice(client)
+
+    settled(client, send_webhook(client, invoice["id"], receiver.url, SECRET).json()["delivery_id"])
+
+    assert {event: counted(event) - before[event] for event in before} == {
+        "queued": 1,
+        "started": 2,
+        "retried": 1,
+        "finished": 1,
+    }
+    assert (REGISTRY.get_sample_value("webhook_delivery_latency_seconds_count") or 0.0) == latency_before + 1
+    assert 'jobs_total{event="finished",kind="webhook"}' in client.get("/metrics").text
