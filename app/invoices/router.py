@@ -22,59 +22,34 @@ from app.invoices.uploads import read_multipart
 
 router = APIRouter(prefix="/api/v2/invoices", tags=["invoices"])
 
-_UPLOAD_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "file": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "The invoice: a PDF (text, scanned, Factur-X/ZUGFeRD) or CII/UBL XML.",
-                        },
-                        "ocr": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "OCR output for the invoice (Baidu VAT or general OCR JSON, or plain "
-                            "text), alone or beside the PDF it was made from.",
-                        },
-                    },
-                }
-            }
-        },
-    }
-}
 
+def _form(**parts: dict[str, object]) -> dict[str, object]:
+    """OpenAPI for a multipart body with these parts (the endpoints read the stream themselves)."""
+    schema = {"type": "object", "properties": parts}
+    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
+
+
+def _binary(description: str) -> dict[str, object]:
+    return {"type": "string", "format": "binary", "description": description}
+
+
+_UPLOAD_BODY = _form(
+    file=_binary("The invoice: a PDF (text, scanned, Factur-X/ZUGFeRD) or CII/UBL XML."),
+    ocr=_binary(
+        "OCR output for the invoice (Baidu VAT or general OCR JSON, or plain text), alone or beside the PDF "
+        "it was made from."
+    ),
+)
+_BULK_BODY = _form(
+    files={
+        "type": "array",
+        "items": {"type": "string", "format": "binary"},
+        "description": "Invoices (PDF or CII/UBL XML) and/or ZIP archives of them.",
+    },
+    zip=_binary("A ZIP of invoices; folders inside are fine."),
+)
 _PARTS = {"file", "ocr"}
 _BULK_PARTS = {"files", "zip"}
-
-_BULK_BODY = {
-    "requestBody": {
-        "required": True,
-        "content": {
-            "multipart/form-data": {
-                "schema": {
-                    "type": "object",
-                    "properties": {
-                        "files": {
-                            "type": "array",
-                            "items": {"type": "string", "format": "binary"},
-                            "description": "Invoices (PDF or CII/UBL XML) and/or ZIP archives of them.",
-                        },
-                        "zip": {
-                            "type": "string",
-                            "format": "binary",
-                            "description": "A ZIP of invoices; folders inside are fine.",
-                        },
-                    },
-                }
-            }
-        },
-    }
-}
 
 
 @router.post("/parse", status_code=status.HTTP_201_CREATED, response_model=Invoice, openapi_extra=_UPLOAD_BODY)
