@@ -65,6 +65,15 @@ class Settings(BaseSettings):
     webhook_allowed_hosts: str = ""
     delivery_retention_seconds: int = Field(default=7 * 86_400, ge=60)
 
+    # S3 exports (ENABLE_S3); credentials come the AWS way (environment, profile, instance role)
+    enable_s3: bool = False
+    s3_bucket: str | None = None
+    s3_prefix: str = "invoice-exports/"
+    s3_region: str | None = None
+    s3_endpoint_url: str | None = None
+    s3_url_expires: int = Field(default=3600, ge=60, le=7 * 86_400)
+    s3_retry_schedule: str = "5,30,120"
+
     # Tracking
     payment_terms_days: int = Field(default=30, ge=0, le=365)
 
@@ -87,13 +96,16 @@ class Settings(BaseSettings):
         "baidu_ocr_api_key",
         "baidu_ocr_secret_key",
         "webhook_secret",
+        "s3_bucket",
+        "s3_region",
+        "s3_endpoint_url",
         mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("webhook_retry_schedule")
+    @field_validator("webhook_retry_schedule", "s3_retry_schedule")
     @classmethod
     def _schedule_parses(cls, value: str) -> str:
         parse_schedule(value)
@@ -121,6 +133,12 @@ class Settings(BaseSettings):
                 "SECRET_KEY must be set when APP_ENV=production "
                 "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
+        return self
+
+    @model_validator(mode="after")
+    def _require_bucket_for_s3(self) -> Settings:
+        if self.enable_s3 and not self.s3_bucket:
+            raise ValueError("ENABLE_S3=true needs S3_BUCKET")
         return self
 
     @model_validator(mode="after")

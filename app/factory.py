@@ -125,7 +125,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Optional parts and whether this instance runs them; each later capability switches its own on.
     application.state.features = {
         "redis": bool(settings.redis_url),
-        "s3": False,
+        "s3": settings.enable_s3,
         "imap": False,
         "ocr": settings.ocr_engine != "none",
     }

@@ -17,3 +17,8 @@ class WebhookAccepted(BaseModel):
     webhook_id: str = Field(description="the webhook-id header every attempt carries")
     status_url: str
     job_url: str
+
+
+class JobAccepted(BaseModel):
+    job_id: str
+    status_url: str

@@ -12,12 +12,13 @@ from redis.exceptions import RedisError
 from app.config import Settings
 from app.delivery.guard import TargetRefused, resolve
 from app.delivery.log import Delivery, delivery_log
-from app.delivery.schemas import WebhookAccepted
+from app.delivery.schemas import JobAccepted, WebhookAccepted
 from app.delivery.signing import InvalidSecret, secret_key
 from app.errors import AppError
 from app.invoices import service as invoices
+from app.invoices.schemas import Invoice
 from app.jobs.backends import Jobs, JobSpec, QueueUnavailable, owner_tag
-from app.jobs.policy import with_jitter
+from app.jobs.policy import parse_schedule, with_jitter
 from app.jobs.router import queue_unavailable
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
@@ -118,3 +119,40 @@ async def delivery_state(*, session: Session, settings: Settings, delivery_id: s
     if delivery is None or delivery.owner != owner_tag(session.id):
         raise AppError(404, "delivery_not_found", f"No delivery {delivery_id!r} in this session.", field="delivery_id")
     return delivery
+
+
+def s3_disabled() -> AppError:
+    return AppError(
+        503, "s3_unavailable", "Delivery to S3 is not enabled on this server; use delivery=download.", field="delivery"
+    )
+
+
+async def request_s3_export(
+    *, jobs: Jobs, session: Session, settings: Settings, selection: list[Invoice], file_name: str
+) -> JobAccepted:
+    """Queue a job that uploads the selection's workbook to S3 and answers with a presigned URL."""
+    if not settings.enable_s3 or not settings.s3_bucket:
+        raise s3_disabled()
+    job_id = "job_" + secrets.token_hex(12)
+    key = f"{settings.s3_prefix}{datetime.now(UTC):%Y/%m/%d}/{secrets.token_hex(6)}-{file_name}"
+    spec = JobSpec(
+        job_id=job_id,
+        kind="s3_export",
+        queue="exports",
+        function="app.delivery.s3.export",
+        arguments={
+            "invoices": [invoice.model_dump(mode="json", by_alias=True) for invoice in selection],
+            "bucket": settings.s3_bucket,
+            "key": key,
+            "region": settings.s3_region,
+            "endpoint_url": settings.s3_endpoint_url,
+            "url_expires": settings.s3_url_expires,
+        },
+        session_id=session.id,
+        schedule=with_jitter(parse_schedule(settings.s3_retry_schedule)),
+    )
+    try:
+        await jobs.enqueue(spec)
+    except QueueUnavailable:
+        raise queue_unavailable() from None
+    return JobAccepted(job_id=job_id, status_url=f"/api/v2/jobs/{job_id}")

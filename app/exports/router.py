@@ -7,15 +7,17 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from app.deps import CurrentSession, Pool, Store
+from app.delivery.schemas import JobAccepted
+from app.delivery.service import request_s3_export
+from app.deps import AppSettings, CurrentSession, JobQueue, Pool, Store
 from app.exports import stats as statistics
 from app.exports.download import workbook_of, xlsx_response
 from app.exports.printing import print_invoices
 from app.exports.rows import INVOICE_COLUMNS, LINE_ITEM_COLUMNS, invoice_row
-from app.exports.workbook import SHEETS
+from app.exports.workbook import SHEETS, XLSX_MEDIA_TYPE
 from app.invoices import service
 from app.invoices.query import InvoiceFilter, Sort
 
@@ -48,12 +50,31 @@ def _file_name(prefix: str, extension: str = "xlsx") -> str:
     return f"{prefix}-{datetime.now(UTC):%Y%m%d-%H%M%S}.{extension}"
 
 
-@router.get("/api/export/download-xlsx", response_class=StreamingResponse)
+@router.get(
+    "/api/export/download-xlsx",
+    response_class=StreamingResponse,
+    responses={
+        200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the workbook"},
+        202: {"model": JobAccepted, "description": "delivery=s3: the upload job"},
+    },
+)
 async def download_xlsx(
-    session: CurrentSession, store: Store, filters: Annotated[InvoiceFilter, Query()], sort: SortParam = "parsed"
-) -> StreamingResponse:
-    """The session's invoices (the list's filters and sort) as an .xlsx workbook."""
+    session: CurrentSession,
+    store: Store,
+    settings: AppSettings,
+    jobs: JobQueue,
+    filters: Annotated[InvoiceFilter, Query()],
+    sort: SortParam = "parsed",
+    delivery: Annotated[Literal["download", "s3"], Query()] = "download",
+) -> Response:
+    """The session's invoices (the list's filters and sort) as an .xlsx workbook; with
+    `delivery=s3`, 202 and a job that uploads it to S3 and answers with a presigned URL."""
     invoices = await service.select_invoices(store=store, session=session, filters=filters, sort=sort)
+    if delivery == "s3":
+        accepted = await request_s3_export(
+            jobs=jobs, session=session, settings=settings, selection=invoices, file_name=_file_name("invoices")
+        )
+        return JSONResponse(accepted.model_dump(), status_code=202)
     return xlsx_response(_file_name("invoices"), await workbook_of(invoices), count=len(invoices))
 
 

@@ -1,11 +1,14 @@
+from functools import partial
 from typing import Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
 import app
-from app.deps import JobQueue, Pool, Store
+from app.delivery import s3
+from app.deps import AppSettings, JobQueue, Pool, Store
 
 router = APIRouter(tags=["health"])
 
@@ -29,7 +32,7 @@ async def health() -> dict[str, str]:
 
 
 @router.get("/health/ready", responses={503: {"description": "A part the service needs is down."}})
-async def ready(store: Store, pool: Pool, jobs: JobQueue) -> JSONResponse:
+async def ready(store: Store, pool: Pool, jobs: JobQueue, settings: AppSettings) -> JSONResponse:
     """Readiness: the session store and the job queue answer and the parse pool is running; 503
     names what is down (with Redis down, parsing still works, but delivery does not)."""
     checks: dict[str, str] = {}
@@ -40,6 +43,15 @@ async def ready(store: Store, pool: Pool, jobs: JobQueue) -> JSONResponse:
         except Exception:  # any failure of the backend means "not ready", whatever its type
             checks[name] = "down"
     checks["parse_pool"] = "ok" if pool.running else "down"
+    if settings.enable_s3 and settings.s3_bucket:
+        bucket = partial(
+            s3.check_bucket, bucket=settings.s3_bucket, region=settings.s3_region, endpoint_url=settings.s3_endpoint_url
+        )
+        try:
+            await anyio.to_thread.run_sync(bucket)
+            checks["s3"] = "ok"
+        except Exception:  # unreachable, refused or missing: not ready to deliver to S3
+            checks["s3"] = "down"
     down = [name for name, state in checks.items() if state != "ok"]
     if down:
         body = {

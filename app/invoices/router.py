@@ -1,9 +1,11 @@
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request, Response, status
-from fastapi.responses import StreamingResponse
+from fastapi.responses import JSONResponse, StreamingResponse
 
-from app.deps import AppSettings, CurrentSession, Parser, Store
+from app.delivery.schemas import JobAccepted
+from app.delivery.service import request_s3_export, s3_disabled
+from app.deps import AppSettings, CurrentSession, JobQueue, Parser, Store
 from app.errors import AppError
 from app.exports.download import safe_file_name, workbook_of, xlsx_response
 from app.exports.workbook import XLSX_MEDIA_TYPE
@@ -166,24 +168,31 @@ async def get_invoice(invoice_id: str, session: CurrentSession, store: Store) ->
 @router.post(
     "/{invoice_id}/approve",
     response_class=StreamingResponse,
-    responses={200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the invoice's workbook"}},
+    responses={
+        200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the invoice's workbook"},
+        202: {"model": JobAccepted, "description": "delivery=s3: the upload job"},
+    },
 )
 async def approve_invoice(
     invoice_id: str,
     session: CurrentSession,
     store: Store,
+    settings: AppSettings,
+    jobs: JobQueue,
     delivery: Annotated[Literal["download", "s3"], Query()] = "download",
-) -> StreamingResponse:
-    """Mark the invoice approved and return its workbook (`delivery=download`)."""
-    if delivery == "s3":
-        raise AppError(
-            503,
-            "s3_unavailable",
-            "Delivery to S3 is not enabled on this server; use delivery=download.",
-            field="delivery",
-        )
+) -> Response:
+    """Mark the invoice approved and return its workbook (`delivery=download`), or queue its upload
+    to S3 (`delivery=s3`: 202 with the job, whose result holds a presigned URL; 503
+    `s3_unavailable` when S3 is not enabled, `queue_unavailable` when jobs cannot be queued)."""
+    if delivery == "s3" and not settings.enable_s3:
+        raise s3_disabled()
     invoice = await service.approve_invoice(store=store, session=session, invoice_id=invoice_id)
     name = safe_file_name(f"invoice-{invoice.invoice_number or invoice.id}") + ".xlsx"
+    if delivery == "s3":
+        accepted = await request_s3_export(
+            jobs=jobs, session=session, settings=settings, selection=[invoice], file_name=name
+        )
+        return JSONResponse(accepted.model_dump(), status_code=status.HTTP_202_ACCEPTED)
     return xlsx_response(name, await workbook_of([invoice]), count=1)
 
 

@@ -1,0 +1,165 @@
+"""S3 exports against moto's standalone S3 server over HTTP; presigned URLs fetched for real."""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import boto3
+import httpx2
+import openpyxl
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.conftest import corpus_bytes, need, upload
+
+BUCKET = "invoice-exports-test"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="module")
+def moto_url() -> Iterator[str]:
+    port = _free_port()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        need(False, "moto's server (pip install 'moto[server]')")
+        raise
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx2.get(url, timeout=1)
+            break
+        except httpx2.HTTPError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                need(False, "moto's server did not start (pip install 'moto[server]')")
+            time.sleep(0.2)
+    yield url
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def s3_settings(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    for name, value in (
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing-secret"),
+        ("AWS_DEFAULT_REGION", "eu-central-1"),
+    ):
+        monkeypatch.setenv(name, value)
+    s3 = boto3.client("s3", endpoint_url=moto_url, region_name="eu-central-1")
+    existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
+    if BUCKET not in existing:
+        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    return {
+        "enable_s3": True,
+        "s3_bucket": BUCKET,
+        "s3_region": "eu-central-1",
+        "s3_endpoint_url": moto_url,
+        "s3_url_expires": 600,
+        "s3_retry_schedule": "1,1",
+    }
+
+
+def finished(client: TestClient, status_url: str, timeout: float = 60) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while True:
+        job: dict[str, Any] = client.get(status_url).json()
+        if job["status"] in ("finished", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.1)
+
+
+def workbook_at(url: str) -> openpyxl.Workbook:
+    response = httpx2.get(url, timeout=30)
+    assert response.status_code == 200
+    return openpyxl.load_workbook(io.BytesIO(response.content))
+
+
+def test_approve_to_s3_gives_a_presigned_url_to_the_workbook(
+    make_app: Callable[..., TestClient], s3_settings: dict[str, Any]
+) -> None:
+    client = make_app(**s3_settings)
+    invoice = upload(client, corpus_bytes("de-rechnung-01.pdf"), "de-rechnung-01.pdf").json()
+
+    accepted = client.post(f"/api/v2/invoices/{invoice['id']}/approve", params={"delivery": "s3"})
+
+    assert accepted.status_code == 202
+    job = finished(client, accepted.json()["status_url"])
+    assert job["status"] == "finished", job
+    result = job["result"]
+    assert result["bucket"] == BUCKET and result["key"].endswith(".xlsx")
+    assert "X-Amz-Signature" in result["url"] and "X-Amz-Expires=600" in result["url"]
+    book = workbook_at(result["url"])
+    assert book["Invoices"]["B2"].value == invoice["invoice_number"]
+    assert book["Invoices"]["O2"].value == "approved"
+    assert client.get(f"/api/v2/invoices/{invoice['id']}").json()["status"] == "approved"
+
+
+def test_an_export_to_s3_holds_the_selected_invoices(
+    make_app: Callable[..., TestClient], s3_settings: dict[str, Any]
+) -> None:
+    client = make_app(**s3_settings)
+    for name in ("us-invoice-01.pdf", "fr-facture-01.pdf", "uk-invoice-01.pdf"):
+        upload(client, corpus_bytes(name), name)
+
+    accepted = client.get("/api/export/download-xlsx", params={"delivery": "s3", "currency": "EUR"})
+
+    job = finished(client, accepted.json()["status_url"])
+    rows = list(workbook_at(job["result"]["url"])["Invoices"].iter_rows(min_row=2, values_only=True))
+    assert [row[11] for row in rows] == ["fr-facture-01.pdf"]
+    assert client.get("/health/ready").json()["checks"]["s3"] == "ok"
+
+
+def test_a_missing_bucket_fails_the_job_with_the_reason(
+    make_app: Callable[..., TestClient], s3_settings: dict[str, Any]
+) -> None:
+    client = make_app(**{**s3_settings, "s3_bucket": "no-such-bucket-here"})
+    invoice = upload(client, corpus_bytes("uk-invoice-01.pdf"), "uk-invoice-01.pdf").json()
+
+    job = finished(client, client.post(f"/api/v2/invoices/{invoice['id']}/approve?delivery=s3").json()["status_url"])
+
+    assert (job["status"], job["attempts"]) == ("failed", 1)
+    assert "NoSuchBucket" in job["error"]
+    assert "testing-secret" not in str(job)
+    assert client.get("/health/ready").status_code == 503
+
+
+def test_an_unreachable_store_is_retried_then_fails(
+    make_app: Callable[..., TestClient], s3_settings: dict[str, Any]
+) -> None:
+    client = make_app(**{**s3_settings, "s3_endpoint_url": f"http://127.0.0.1:{_free_port()}"})
+    invoice = upload(client, corpus_bytes("uk-invoice-01.pdf"), "uk-invoice-01.pdf").json()
+
+    job = finished(client, client.post(f"/api/v2/invoices/{invoice['id']}/approve?delivery=s3").json()["status_url"])
+
+    assert (job["status"], job["attempts"]) == ("failed", 3)  # the first try and the schedule's two retries
+    assert "could not be reached" in job["error"]
+
+
+def test_s3_delivery_is_refused_when_not_enabled(client: TestClient) -> None:
+    invoice = upload(client, corpus_bytes("uk-invoice-01.pdf"), "uk-invoice-01.pdf").json()
+
+    response = client.post(f"/api/v2/invoices/{invoice['id']}/approve?delivery=s3")
+
+    assert (response.status_code, response.json()["error"]["code"]) == (503, "s3_unavailable")
+    assert client.get(f"/api/v2/invoices/{invoice['id']}").json()["status"] != "approved"
