@@ -29,6 +29,7 @@ from app.ocr.baidu import BaiduVatOcr
 from app.ocr.cache import MemoryResultCache, RedisResultCache, ResultCache
 from app.ocr.scanned import OcrEngine
 from app.sessions.middleware import CookiePolicy, SessionMiddleware
+from app.sessions.redis_store import RedisStore
 from app.sessions.router import router as sessions_router
 from app.sessions.store import MemoryStore, SessionStore
 from app.sessions.token import TokenSigner
@@ -40,6 +41,10 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def _build_store(settings: Settings) -> SessionStore:
+    if settings.redis_url:
+        return RedisStore(
+            settings.redis_url, max_sessions=settings.max_sessions, max_session_bytes=settings.max_session_bytes
+        )
     return MemoryStore(
         max_sessions=settings.max_sessions,
         max_session_bytes=settings.max_session_bytes,

@@ -15,7 +15,7 @@ import redis
 from fastapi.testclient import TestClient
 from rq.registry import StartedJobRegistry
 
-from tests.conftest import ROOT
+from tests.conftest import ROOT, corpus_bytes
 from tests.delivery.conftest import parsed_invoice, send_webhook, settled
 from tests.delivery.receiver import SECRET, Answer, Receiver
 
@@ -111,15 +111,19 @@ def test_a_worker_killed_mid_delivery_does_not_lose_it(
     assert {request.headers["webhook-id"] for request in receiver.received} == {body["webhook_id"]}
 
 
-def test_without_redis_delivery_is_refused_clearly(make_app: Callable[..., TestClient], receiver: Receiver) -> None:
+def test_with_redis_down_requests_get_a_clear_503(make_app: Callable[..., TestClient], receiver: Receiver) -> None:
     client = make_app(redis_url="redis://127.0.0.1:1/0", webhook_allowed_hosts="127.0.0.1")
-    invoice = parsed_invoice(client)  # parsing needs no queue
 
-    response = send_webhook(client, invoice["id"], receiver.url, SECRET)
+    parse = client.post(
+        "/api/v2/invoices/parse", files={"file": ("a.pdf", corpus_bytes("us-invoice-01.pdf"), "application/pdf")}
+    )
+    webhook = send_webhook(client, "inv_0000000000000000", receiver.url, SECRET)
 
-    assert response.status_code == 503
-    assert response.json()["error"]["code"] == "queue_unavailable"
-    assert response.headers["retry-after"]
+    for response in (parse, webhook):
+        assert response.status_code == 503
+        assert response.json()["error"]["code"] == "session_store_unavailable"
+        assert response.headers["retry-after"]
+    assert receiver.received == []
 
 
 def test_readiness_names_the_queue_when_redis_is_down(make_app: Callable[..., TestClient], redis_url: str) -> None:

@@ -1,0 +1,185 @@
+"""The session store in Redis, for several app instances behind one load balancer.
+
+Per session: ``sess:<id>:rec`` (item → JSON record), ``sess:<id>:orig`` (item → original bytes),
+``sess:<id>:order`` (item → sequence, for oldest-first listing) and ``sess:<id>:meta`` (bytes
+held, sequence counter). Every key expires with the session, so Redis forgets an invoice when
+the session ends; the server should run without persistence (``--save ""``) so nothing reaches
+its disk either. Writes that check a limit run as Lua scripts, atomic across instances.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Awaitable, Callable, Iterable
+from typing import TypeVar
+
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+
+from app.errors import AppError
+from app.sessions.store import SessionFull, SessionStore, TooManySessions
+
+T = TypeVar("T")
+
+_SESSIONS = "sessions"  # sorted set: session id → expiry time, to count live sessions
+
+# KEYS: rec, orig, order, meta, sessions. ARGV: session id, item id, record, original, ttl seconds,
+# max session bytes, max sessions, now. Returns 1, -1 (session full) or -2 (too many sessions).
+_SAVE = """
+local size = tonumber(redis.call('HGET', KEYS[4], 'size') or '0')
+if redis.call('EXISTS', KEYS[4]) == 0 then
+  redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', ARGV[8])
+  if redis.call('ZSCORE', KEYS[5], ARGV[1]) == false and redis.call('ZCARD', KEYS[5]) >= tonumber(ARGV[7]) then
+    return -2
+  end
+end
+local added = string.len(ARGV[3]) + string.len(ARGV[4])
+if size + added > tonumber(ARGV[6]) then return -1 end
+redis.call('HSET', KEYS[1], ARGV[2], ARGV[3])
+if string.len(ARGV[4]) > 0 then redis.call('HSET', KEYS[2], ARGV[2], ARGV[4]) end
+redis.call('ZADD', KEYS[3], redis.call('HINCRBY', KEYS[4], 'seq', 1), ARGV[2])
+redis.call('HINCRBY', KEYS[4], 'size', added)
+for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ARGV[5]) end
+redis.call('ZADD', KEYS[5], tonumber(ARGV[8]) + tonumber(ARGV[5]), ARGV[1])
+return 1
+"""
+
+# KEYS: rec, meta. ARGV: item id, record, max session bytes. Returns 1, 0 (no such item), -1 (full).
+_REPLACE = """
+if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+local delta = string.len(ARGV[2]) - redis.call('HSTRLEN', KEYS[1], ARGV[1])
+local size = tonumber(redis.call('HGET', KEYS[2], 'size') or '0')
+if delta > 0 and size + delta > tonumber(ARGV[3]) then return -1 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HINCRBY', KEYS[2], 'size', delta)
+return 1
+"""
+
+# KEYS: rec, orig, order, meta. ARGV: item ids. Returns the ids that existed.
+_DELETE = """
+local deleted = {}
+for _, item in ipairs(ARGV) do
+  if redis.call('HEXISTS', KEYS[1], item) == 1 then
+    local freed = redis.call('HSTRLEN', KEYS[1], item) + redis.call('HSTRLEN', KEYS[2], item)
+    redis.call('HDEL', KEYS[1], item)
+    redis.call('HDEL', KEYS[2], item)
+    redis.call('ZREM', KEYS[3], item)
+    redis.call('HINCRBY', KEYS[4], 'size', -freed)
+    table.insert(deleted, item)
+  end
+end
+return deleted
+"""
+
+
+class StoreUnavailable(AppError):
+    def __init__(self) -> None:
+        super().__init__(
+            503,
+            "session_store_unavailable",
+            "The session store (Redis) cannot be reached right now; try again shortly.",
+            headers={"Retry-After": "10"},
+        )
+
+
+def _keys(session_id: str) -> tuple[str, str, str, str]:
+    prefix = f"sess:{session_id}:"
+    return prefix + "rec", prefix + "orig", prefix + "order", prefix + "meta"
+
+
+class RedisStore(SessionStore):
+    def __init__(self, redis_url: str, *, max_sessions: int, max_session_bytes: int) -> None:
+        self._redis = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
+        self._max_sessions = max_sessions
+        self._max_session_bytes = max_session_bytes
+        self._save = self._redis.register_script(_SAVE)
+        self._replace = self._redis.register_script(_REPLACE)
+        self._delete = self._redis.register_script(_DELETE)
+
+    async def start(self) -> None:
+        return None  # Redis expires keys itself; nothing to sweep
+
+    async def close(self) -> None:
+        await self._redis.aclose()
+
+    async def ping(self) -> None:
+        await self._redis.ping()
+
+    async def save(self, session_id: str, item_id: str, record: str, original: bytes | None, *, ttl: float) -> None:
+        outcome = await self._call(
+            lambda: self._save(
+                keys=[*_keys(session_id), _SESSIONS],
+                args=[
+                    session_id,
+                    item_id,
+                    record.encode(),
+                    original or b"",
+                    max(1, int(ttl)),
+                    self._max_session_bytes,
+                    self._max_sessions,
+                    int(time.time()),
+                ],
+            )
+        )
+        if outcome == -1:
+            raise SessionFull(self._max_session_bytes)
+        if outcome == -2:
+            raise TooManySessions(retry_after=60)
+
+    async def room(self, session_id: str) -> int:
+        used = await self._call(lambda: self._redis.hget(_keys(session_id)[3], "size"))
+        return self._max_session_bytes - int(used or 0)
+
+    async def replace(self, session_id: str, item_id: str, record: str) -> bool:
+        rec, _, _, meta = _keys(session_id)
+        outcome = await self._call(
+            lambda: self._replace(keys=[rec, meta], args=[item_id, record.encode(), self._max_session_bytes])
+        )
+        if outcome == -1:
+            raise SessionFull(self._max_session_bytes)
+        return bool(outcome == 1)
+
+    async def load(self, session_id: str, item_id: str) -> str | None:
+        raw = await self._call(lambda: self._redis.hget(_keys(session_id)[0], item_id))
+        return raw.decode() if isinstance(raw, bytes) else None
+
+    async def load_original(self, session_id: str, item_id: str) -> bytes | None:
+        rec, orig, _, _ = _keys(session_id)
+        pipeline = self._redis.pipeline(transaction=False)
+        pipeline.hexists(rec, item_id)
+        pipeline.hget(orig, item_id)
+        exists, raw = await self._call(pipeline.execute)
+        return raw if exists and isinstance(raw, bytes) else None
+
+    async def load_all(self, session_id: str) -> list[str]:
+        rec, _, order, _ = _keys(session_id)
+        found = await self._call(lambda: self._redis.zrange(order, 0, -1))
+        items = [item for item in found if isinstance(item, bytes)]
+        if not items:
+            return []
+        records = await self._call(lambda: self._redis.hmget(rec, items))
+        return [record.decode() for record in records if isinstance(record, bytes)]
+
+    async def delete(self, session_id: str, item_ids: Iterable[str]) -> list[str]:
+        ids = list(item_ids)
+        if not ids:
+            return []
+        deleted = await self._call(lambda: self._delete(keys=list(_keys(session_id)), args=ids))
+        return [item.decode() if isinstance(item, bytes) else str(item) for item in deleted]
+
+    async def purge(self, session_id: str, *, revoke_for: float) -> None:
+        pipeline = self._redis.pipeline(transaction=True)
+        pipeline.delete(*_keys(session_id))
+        pipeline.zrem(_SESSIONS, session_id)
+        pipeline.set(f"revoked:{session_id}", b"1", ex=max(1, int(revoke_for)))
+        await self._call(pipeline.execute)
+
+    async def is_revoked(self, session_id: str) -> bool:
+        return bool(await self._call(lambda: self._redis.exists(f"revoked:{session_id}")))
+
+    @staticmethod
+    async def _call(operation: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await operation()
+        except RedisError:
+            raise StoreUnavailable() from None
