@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     zip_max_entries: int = Field(default=2_000, ge=1)
     zip_max_ratio: float = Field(default=100.0, gt=1)
 
+    # Rate limits (requests to /api per window; 0 switches one off)
+    rate_limit_per_session: int = Field(default=600, ge=0)
+    rate_limit_per_address: int = Field(default=1200, ge=0)
+    rate_limit_window_seconds: int = Field(default=60, ge=1, le=3600)
+
     # Background jobs and webhooks
     job_result_ttl_seconds: int = Field(default=86_400, ge=60)
     webhook_secret: SecretStr | None = None

@@ -29,6 +29,7 @@ from app.ocr.baidu import BaiduVatOcr
 from app.ocr.cache import MemoryResultCache, RedisResultCache, ResultCache
 from app.ocr.scanned import OcrEngine
 from app.sessions.middleware import CookiePolicy, SessionMiddleware
+from app.sessions.ratelimit import Counter, MemoryCounter, RateLimitMiddleware, RedisCounter
 from app.sessions.redis_store import RedisStore
 from app.sessions.router import router as sessions_router
 from app.sessions.store import MemoryStore, SessionStore
@@ -89,6 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         memory_mb=settings.parse_memory_mb,
     )
     remote_ocr = _build_remote_ocr(settings)
+    counter: Counter = RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()
     jobs: Jobs = (
         RqJobs(settings.redis_url, result_ttl=settings.job_result_ttl_seconds)
         if settings.redis_url
@@ -104,6 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             await jobs.close()
+            await counter.close()
             await store.close()
             pool.close()
             if remote_ocr is not None:
@@ -136,6 +139,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     }
 
     install_error_handlers(application)
+    application.add_middleware(
+        RateLimitMiddleware,
+        counter=counter,
+        per_session=settings.rate_limit_per_session,
+        per_address=settings.rate_limit_per_address,
+        window_seconds=settings.rate_limit_window_seconds,
+    )
     application.add_middleware(SessionMiddleware, signer=signer, store=store, cookies=cookies)
     if settings.frontend_url:
         application.add_middleware(

@@ -44,6 +44,8 @@ def settings_for_tests(**overrides: Any) -> Settings:
         "parse_timeout_seconds": 30,
         "max_upload_bytes": 2 * 1024 * 1024,
         "max_pages": 5,
+        "rate_limit_per_session": 0,  # tests poll and upload freely; test_rate_limits.py switches them on
+        "rate_limit_per_address": 0,
     }
     values.update(overrides)
     return Settings(**values)
