@@ -4,14 +4,25 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
+from typing import Annotated, Any, Literal
 
 import anyio.to_thread
+from fastapi import Query
 from fastapi.responses import StreamingResponse
 
+from app.delivery.schemas import JobAccepted
 from app.exports.workbook import XLSX_MEDIA_TYPE, build_workbook
 from app.invoices.schemas import Invoice
 
 _CHUNK = 64 * 1024
+
+#: `?delivery=`: stream the workbook, or queue its upload to S3.
+Delivery = Annotated[Literal["download", "s3"], Query(description="download the workbook, or upload it to S3")]
+#: OpenAPI answers of an endpoint that streams a workbook or, with delivery=s3, accepts a job.
+WORKBOOK_OR_JOB: dict[int | str, dict[str, Any]] = {
+    200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the workbook"},
+    202: {"model": JobAccepted, "description": "delivery=s3: the upload job"},
+}
 
 
 async def workbook_of(invoices: Sequence[Invoice]) -> bytes:

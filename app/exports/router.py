@@ -10,14 +10,13 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from app.delivery.schemas import JobAccepted
 from app.delivery.service import request_s3_export
 from app.deps import AppSettings, CurrentSession, JobQueue, Pool, Store
 from app.exports import stats as statistics
-from app.exports.download import workbook_of, xlsx_response
+from app.exports.download import WORKBOOK_OR_JOB, Delivery, workbook_of, xlsx_response
 from app.exports.printing import print_invoices
 from app.exports.rows import INVOICE_COLUMNS, LINE_ITEM_COLUMNS, invoice_row
-from app.exports.workbook import SHEETS, XLSX_MEDIA_TYPE
+from app.exports.workbook import SHEETS
 from app.invoices import service
 from app.invoices.query import InvoiceFilter, Sort
 
@@ -53,10 +52,7 @@ def _file_name(prefix: str, extension: str = "xlsx") -> str:
 @router.get(
     "/api/export/download-xlsx",
     response_class=StreamingResponse,
-    responses={
-        200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the workbook"},
-        202: {"model": JobAccepted, "description": "delivery=s3: the upload job"},
-    },
+    responses=WORKBOOK_OR_JOB,
 )
 async def download_xlsx(
     session: CurrentSession,
@@ -65,7 +61,7 @@ async def download_xlsx(
     jobs: JobQueue,
     filters: Annotated[InvoiceFilter, Query()],
     sort: SortParam = "parsed",
-    delivery: Annotated[Literal["download", "s3"], Query()] = "download",
+    delivery: Delivery = "download",
 ) -> Response:
     """The session's invoices (the list's filters and sort) as an .xlsx workbook; with
     `delivery=s3`, 202 and a job that uploads it to S3 and answers with a presigned URL."""

@@ -1,14 +1,12 @@
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from app.delivery.schemas import JobAccepted
 from app.delivery.service import request_s3_export, s3_disabled
 from app.deps import AppSettings, CurrentSession, JobQueue, Parser, Store
 from app.errors import AppError
-from app.exports.download import safe_file_name, workbook_of, xlsx_response
-from app.exports.workbook import XLSX_MEDIA_TYPE
+from app.exports.download import WORKBOOK_OR_JOB, Delivery, safe_file_name, workbook_of, xlsx_response
 from app.invoices import bulk, service
 from app.invoices.archives import BulkLimits, Upload
 from app.invoices.query import InvoiceFilter, Sort
@@ -20,7 +18,7 @@ from app.invoices.schemas import (
     Invoice,
     InvoicePage,
 )
-from app.invoices.uploads import read_multipart
+from app.invoices.uploads import read_multipart, refuse_unexpected_parts
 
 router = APIRouter(prefix="/api/v2/invoices", tags=["invoices"])
 
@@ -65,14 +63,7 @@ async def parse_invoice(
     422 encrypted, corrupt, too many pages, scanned without OCR, hostile or invalid XML, invalid
     OCR output, or too slow/heavy to parse; 503 when the configured OCR service is unavailable."""
     parts = await read_multipart(request, max_part_bytes=settings.max_upload_bytes, max_parts=2)
-    unexpected = sorted({part.name for part in parts} - _PARTS)
-    if unexpected:
-        raise AppError(
-            400,
-            "unexpected_part",
-            f"Unexpected form part(s): {', '.join(unexpected)}. Send the document as 'file' and OCR output as 'ocr'.",
-            field=unexpected[0],
-        )
+    refuse_unexpected_parts(parts, _PARTS, "Send the document as 'file' and OCR output as 'ocr'.")
     by_name = {name: [part for part in parts if part.name == name] for name in _PARTS}
     if not parts or any(len(found) > 1 for found in by_name.values()):
         raise AppError(
@@ -114,14 +105,7 @@ async def parse_bulk(
         max_parts=settings.bulk_max_files,
         max_body_bytes=settings.bulk_max_bytes,
     )
-    unexpected = sorted({part.name for part in parts} - _BULK_PARTS)
-    if unexpected:
-        raise AppError(
-            400,
-            "unexpected_part",
-            f"Unexpected form part(s): {', '.join(unexpected)}. Send documents as 'files' and archives as 'zip'.",
-            field=unexpected[0],
-        )
+    refuse_unexpected_parts(parts, _BULK_PARTS, "Send documents as 'files' and archives as 'zip'.")
     if not parts:
         raise AppError(
             400, "missing_file", "Send documents in repeated 'files' parts or a ZIP in 'zip'.", field="files"
@@ -168,10 +152,7 @@ async def get_invoice(invoice_id: str, session: CurrentSession, store: Store) ->
 @router.post(
     "/{invoice_id}/approve",
     response_class=StreamingResponse,
-    responses={
-        200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the invoice's workbook"},
-        202: {"model": JobAccepted, "description": "delivery=s3: the upload job"},
-    },
+    responses=WORKBOOK_OR_JOB,
 )
 async def approve_invoice(
     invoice_id: str,
@@ -179,7 +160,7 @@ async def approve_invoice(
     store: Store,
     settings: AppSettings,
     jobs: JobQueue,
-    delivery: Annotated[Literal["download", "s3"], Query()] = "download",
+    delivery: Delivery = "download",
 ) -> Response:
     """Mark the invoice approved and return its workbook (`delivery=download`), or queue its upload
     to S3 (`delivery=s3`: 202 with the job, whose result holds a presigned URL; 503

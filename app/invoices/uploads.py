@@ -128,3 +128,15 @@ async def read_multipart(
     except ClientDisconnect:
         raise AppError(400, "upload_incomplete", "The upload ended before the whole file arrived.") from None
     return collector.parts
+
+
+def refuse_unexpected_parts(parts: list[UploadedPart], allowed: set[str], hint: str) -> None:
+    """400 `unexpected_part` naming the form parts an endpoint does not take; ``hint`` says which it does."""
+    unexpected = sorted({part.name for part in parts} - allowed)
+    if unexpected:
+        raise AppError(
+            400,
+            "unexpected_part",
+            f"Unexpected form part(s): {', '.join(unexpected)}. {hint}",
+            field=unexpected[0],
+        )
