@@ -40,6 +40,9 @@ class Settings(BaseSettings):
 
     # Backends
     redis_url: str | None = None
+    redis_recheck_seconds: float = Field(default=5.0, gt=0)
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
+    worker_metrics_host: str = "0.0.0.0"
 
     # Parsing
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)

@@ -28,6 +28,7 @@ from app.observability import ObservabilityMiddleware
 from app.ocr.baidu import BaiduVatOcr
 from app.ocr.cache import MemoryResultCache, RedisResultCache, ResultCache
 from app.ocr.scanned import OcrEngine
+from app.sessions.fallback import FallbackStore
 from app.sessions.middleware import CookiePolicy, SessionMiddleware
 from app.sessions.ratelimit import Counter, MemoryCounter, RateLimitMiddleware, RedisCounter
 from app.sessions.redis_store import RedisStore
@@ -42,15 +43,17 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def _build_store(settings: Settings) -> SessionStore:
-    if settings.redis_url:
-        return RedisStore(
-            settings.redis_url, max_sessions=settings.max_sessions, max_session_bytes=settings.max_session_bytes
-        )
-    return MemoryStore(
+    memory = MemoryStore(
         max_sessions=settings.max_sessions,
         max_session_bytes=settings.max_session_bytes,
         sweep_seconds=settings.session_sweep_seconds,
     )
+    if not settings.redis_url:
+        return memory
+    shared = RedisStore(
+        settings.redis_url, max_sessions=settings.max_sessions, max_session_bytes=settings.max_session_bytes
+    )
+    return FallbackStore(shared, memory, recheck_seconds=settings.redis_recheck_seconds)
 
 
 def _build_remote_ocr(settings: Settings) -> BaiduVatOcr | None:

@@ -1,6 +1,14 @@
-"""`python -m workers [--burst]`: an RQ worker on the service's queues, with RQ's scheduler, so
-retries scheduled with Retry(interval=...) come back. Equivalent to
-`rq worker webhooks exports --with-scheduler --url $REDIS_URL`."""
+"""`python -m workers [--burst] [--metrics-port N] [queues]`: an RQ worker on the service's queues,
+with RQ's scheduler, so retries scheduled with Retry(interval=...) come back.
+
+It is RQ's SimpleWorker: jobs run in the worker process itself, one at a time, instead of in a
+process forked for each. The service's jobs are network calls and workbook building, which need
+no sandbox of their own (a job past its timeout is still stopped by RQ's alarm), and so the
+modules are imported once, not per job, and the job counters live in the process that serves
+them at ``--metrics-port``. Equivalent: `rq worker -w rq.worker.SimpleWorker webhooks exports
+--with-scheduler --url $REDIS_URL` (the forking `rq worker` runs the same jobs too, but its
+per-job processes keep their counts to themselves).
+"""
 
 from __future__ import annotations
 
@@ -8,8 +16,9 @@ import argparse
 import logging
 import sys
 
+from prometheus_client import start_http_server
 from redis import Redis
-from rq import Worker
+from rq import SimpleWorker
 
 from app.config import ConfigError, get_settings
 from app.logs import configure_logging
@@ -20,6 +29,9 @@ QUEUES = ("webhooks", "exports")
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m workers", description=__doc__)
     parser.add_argument("--burst", action="store_true", help="stop when the queues are empty")
+    parser.add_argument(
+        "--metrics-port", type=int, default=None, help="serve Prometheus metrics here (default WORKER_METRICS_PORT)"
+    )
     parser.add_argument("queues", nargs="*", default=list(QUEUES), help="queues to serve (default: all)")
     arguments = parser.parse_args(argv)
     try:
@@ -31,9 +43,12 @@ def main(argv: list[str] | None = None) -> int:
         print("REDIS_URL is not set: without Redis, jobs run inside the web process.", file=sys.stderr)
         return 2
     configure_logging(settings.log_level)
-    connection = Redis.from_url(settings.redis_url)
-    worker = Worker(arguments.queues, connection=connection)
-    logging.getLogger(__name__).info("worker starting", extra={"queues": arguments.queues})
+    log = logging.getLogger(__name__)
+    metrics_port = settings.worker_metrics_port if arguments.metrics_port is None else arguments.metrics_port
+    if metrics_port:
+        start_http_server(metrics_port, addr=settings.worker_metrics_host)
+    worker = SimpleWorker(arguments.queues, connection=Redis.from_url(settings.redis_url))
+    log.info("worker starting", extra={"queues": arguments.queues, "metrics_port": metrics_port or None})
     worker.work(burst=arguments.burst, with_scheduler=True)
     return 0
 

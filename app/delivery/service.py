@@ -121,18 +121,27 @@ async def delivery_state(*, session: Session, settings: Settings, delivery_id: s
     return delivery
 
 
-def s3_disabled() -> AppError:
-    return AppError(
-        503, "s3_unavailable", "Delivery to S3 is not enabled on this server; use delivery=download.", field="delivery"
-    )
+async def check_s3_delivery(*, jobs: Jobs, settings: Settings) -> None:
+    """Refuse S3 delivery up front (before an approval changes anything) when S3 is off or no
+    job can be queued now."""
+    if not settings.enable_s3 or not settings.s3_bucket:
+        raise AppError(
+            503,
+            "s3_unavailable",
+            "Delivery to S3 is not enabled on this server; use delivery=download.",
+            field="delivery",
+        )
+    try:
+        await jobs.ping()
+    except QueueUnavailable:
+        raise queue_unavailable() from None
 
 
 async def request_s3_export(
     *, jobs: Jobs, session: Session, settings: Settings, selection: list[Invoice], file_name: str
 ) -> JobAccepted:
     """Queue a job that uploads the selection's workbook to S3 and answers with a presigned URL."""
-    if not settings.enable_s3 or not settings.s3_bucket:
-        raise s3_disabled()
+    await check_s3_delivery(jobs=jobs, settings=settings)
     job_id = "job_" + secrets.token_hex(12)
     key = f"{settings.s3_prefix}{datetime.now(UTC):%Y/%m/%d}/{secrets.token_hex(6)}-{file_name}"
     spec = JobSpec(

@@ -3,7 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import JSONResponse, StreamingResponse
 
-from app.delivery.service import request_s3_export, s3_disabled
+from app.delivery.service import check_s3_delivery, request_s3_export
 from app.deps import AppSettings, CurrentSession, JobQueue, Parser, Store
 from app.errors import AppError
 from app.exports.download import WORKBOOK_OR_JOB, Delivery, safe_file_name, workbook_of, xlsx_response
@@ -165,8 +165,8 @@ async def approve_invoice(
     """Mark the invoice approved and return its workbook (`delivery=download`), or queue its upload
     to S3 (`delivery=s3`: 202 with the job, whose result holds a presigned URL; 503
     `s3_unavailable` when S3 is not enabled, `queue_unavailable` when jobs cannot be queued)."""
-    if delivery == "s3" and not settings.enable_s3:
-        raise s3_disabled()
+    if delivery == "s3":
+        await check_s3_delivery(jobs=jobs, settings=settings)
     invoice = await service.approve_invoice(store=store, session=session, invoice_id=invoice_id)
     name = safe_file_name(f"invoice-{invoice.invoice_number or invoice.id}") + ".xlsx"
     if delivery == "s3":

@@ -12,7 +12,6 @@ from starlette.datastructures import MutableHeaders
 from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from app.errors import AppError, error_response
 from app.sessions.store import SessionStore
 from app.sessions.token import Session, TokenSigner
 
@@ -71,13 +70,7 @@ class SessionMiddleware:
         if scope["type"] != "http" or not scope["path"].startswith("/api/"):
             await self.app(scope, receive, send)
             return
-        connection = HTTPConnection(scope)
-        try:
-            session = await self.resolve(connection)
-        except AppError as exc:  # the store is down: answer here, the app's handlers are further in
-            response = error_response(exc.status, exc.code, exc.message, headers=exc.headers)
-            await response(scope, receive, send)
-            return
+        session = await self.resolve(HTTPConnection(scope))
         scope.setdefault("state", {})["session"] = session
 
         async def send_with_cookie(message: Message) -> None:

@@ -16,7 +16,6 @@ from typing import TypeVar
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from app.errors import AppError
 from app.sessions.store import SessionFull, SessionStore, TooManySessions
 
 T = TypeVar("T")
@@ -72,14 +71,8 @@ return deleted
 """
 
 
-class StoreUnavailable(AppError):
-    def __init__(self) -> None:
-        super().__init__(
-            503,
-            "session_store_unavailable",
-            "The session store (Redis) cannot be reached right now; try again shortly.",
-            headers={"Retry-After": "10"},
-        )
+class StoreUnavailable(Exception):
+    """Redis could not be reached or did not answer (the fallback store takes over)."""
 
 
 def _keys(session_id: str) -> tuple[str, str, str, str]:

@@ -215,3 +215,12 @@ class MemoryStore(SessionStore):
     async def is_revoked(self, session_id: str) -> bool:
         until = self._revoked.get(session_id)
         return until is not None and until > time.monotonic()
+
+    def held(self, session_id: str) -> tuple[float, list[tuple[str, str, bytes | None]]]:
+        """A live session's remaining lifetime in seconds and its items (id, record, original),
+        oldest first; (0, []) for none."""
+        data = self._live(session_id)
+        if data is None:
+            return 0.0, []
+        items = [(item_id, item.record, item.original) for item_id, item in data.items.items()]
+        return data.expires_at - time.monotonic(), items

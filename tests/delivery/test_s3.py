@@ -5,7 +5,6 @@ from __future__ import annotations
 import io
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -18,21 +17,15 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import corpus_bytes, need, upload
+from tests.conftest import corpus_bytes, free_port, need, upload
+from tests.delivery.conftest import WorkerFactory
 
 BUCKET = "invoice-exports-test"
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def moto_url() -> Iterator[str]:
-    port = _free_port()
+    port = free_port()
     try:
         process = subprocess.Popen(
             [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
@@ -147,7 +140,7 @@ def test_a_missing_bucket_fails_the_job_with_the_reason(
 def test_an_unreachable_store_is_retried_then_fails(
     make_app: Callable[..., TestClient], s3_settings: dict[str, Any]
 ) -> None:
-    client = make_app(**{**s3_settings, "s3_endpoint_url": f"http://127.0.0.1:{_free_port()}"})
+    client = make_app(**{**s3_settings, "s3_endpoint_url": f"http://127.0.0.1:{free_port()}"})
     invoice = upload(client, corpus_bytes("uk-invoice-01.pdf"), "uk-invoice-01.pdf").json()
 
     job = finished(client, client.post(f"/api/v2/invoices/{invoice['id']}/approve?delivery=s3").json()["status_url"])
@@ -162,4 +155,32 @@ def test_s3_delivery_is_refused_when_not_enabled(client: TestClient) -> None:
     response = client.post(f"/api/v2/invoices/{invoice['id']}/approve?delivery=s3")
 
     assert (response.status_code, response.json()["error"]["code"]) == (503, "s3_unavailable")
+    assert client.get(f"/api/v2/invoices/{invoice['id']}").json()["status"] != "approved"
+
+
+def test_an_export_through_redis_and_a_worker_process(
+    make_app: Callable[..., TestClient], s3_settings: dict[str, Any], redis_url: str, start_worker: WorkerFactory
+) -> None:
+    start_worker()  # takes the AWS credentials from the environment, as a deployed worker does
+    client = make_app(**s3_settings, redis_url=redis_url)
+    invoice = upload(client, corpus_bytes("uk-invoice-01.pdf"), "uk-invoice-01.pdf").json()
+
+    accepted = client.post(f"/api/v2/invoices/{invoice['id']}/approve", params={"delivery": "s3"})
+
+    assert accepted.status_code == 202
+    job = finished(client, accepted.json()["status_url"])
+    assert (job["status"], job["attempts"]) == ("finished", 1), job
+    assert workbook_at(job["result"]["url"])["Invoices"]["B2"].value == invoice["invoice_number"]
+
+
+def test_with_the_queue_down_s3_delivery_is_refused_before_approving(
+    make_app: Callable[..., TestClient], s3_settings: dict[str, Any]
+) -> None:
+    client = make_app(**s3_settings, redis_url="redis://127.0.0.1:1/0")
+    invoice = upload(client, corpus_bytes("uk-invoice-01.pdf"), "uk-invoice-01.pdf").json()
+
+    response = client.post(f"/api/v2/invoices/{invoice['id']}/approve?delivery=s3")
+
+    assert (response.status_code, response.json()["error"]["code"]) == (503, "queue_unavailable")
+    assert response.headers["retry-after"]
     assert client.get(f"/api/v2/invoices/{invoice['id']}").json()["status"] != "approved"

@@ -4,51 +4,19 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 
+import httpx2
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 from rq.registry import StartedJobRegistry
 
-from tests.conftest import ROOT, corpus_bytes
-from tests.delivery.conftest import parsed_invoice, send_webhook, settled
+from tests.conftest import corpus_bytes, free_port
+from tests.delivery.conftest import WorkerFactory, parsed_invoice, send_webhook, settled
 from tests.delivery.receiver import SECRET, Answer, Receiver
-
-WorkerFactory = Callable[[], subprocess.Popen[bytes]]
-
-
-@pytest.fixture
-def start_worker(redis_url: str, tmp_path: Path) -> Iterator[WorkerFactory]:
-    """Starts `python -m workers` processes on the test database; all are stopped after the test."""
-    started: list[subprocess.Popen[bytes]] = []
-
-    def start() -> subprocess.Popen[bytes]:
-        environment = {**os.environ, "REDIS_URL": redis_url, "APP_ENV": "test", "LOG_LEVEL": "WARNING"}
-        with (tmp_path / f"worker-{len(started)}.log").open("wb") as log:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "workers"],
-                cwd=ROOT,
-                env=environment,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-        started.append(process)
-        return process
-
-    yield start
-    for process in started:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture
@@ -70,10 +38,21 @@ def test_a_worker_delivers_a_signed_event(client: TestClient, receiver: Receiver
     assert (job["status"], job["result"]["status_code"], job["attempts"]) == ("finished", 200, 1)
 
 
+def worker_metric(port: int, name: str, labels: dict[str, str] | None = None) -> float | None:
+    """A sample's value from a worker's /metrics, or None when it is not there."""
+    text = httpx2.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            if sample.name == name and sample.labels == (labels or {}):
+                return float(sample.value)
+    return None
+
+
 def test_two_failures_then_one_delivery_with_the_same_webhook_id(
     client: TestClient, receiver: Receiver, start_worker: WorkerFactory
 ) -> None:
-    start_worker()
+    metrics_port = free_port()
+    start_worker("--metrics-port", str(metrics_port))
     receiver.script = [Answer(500), Answer(429, retry_after="2")]
     invoice = parsed_invoice(client)
 
@@ -85,6 +64,12 @@ def test_two_failures_then_one_delivery_with_the_same_webhook_id(
     assert all(request.signature_valid for request in receiver.received)
     assert receiver.received[2].at - receiver.received[1].at >= 1.9  # Retry-After: 2 over the 1 s schedule
     assert client.get(body["job_url"]).json()["status"] == "finished"
+    counts = {
+        event: worker_metric(metrics_port, "jobs_total", {"kind": "webhook", "event": event})
+        for event in ("started", "retried", "finished", "failed")
+    }
+    assert counts == {"started": 3, "retried": 2, "finished": 1, "failed": None}
+    assert worker_metric(metrics_port, "webhook_delivery_latency_seconds_count") == 1
 
 
 def test_a_worker_killed_mid_delivery_does_not_lose_it(
@@ -111,18 +96,20 @@ def test_a_worker_killed_mid_delivery_does_not_lose_it(
     assert {request.headers["webhook-id"] for request in receiver.received} == {body["webhook_id"]}
 
 
-def test_with_redis_down_requests_get_a_clear_503(make_app: Callable[..., TestClient], receiver: Receiver) -> None:
+def test_with_redis_down_from_the_start_parsing_works_and_delivery_says_503(
+    make_app: Callable[..., TestClient], receiver: Receiver
+) -> None:
     client = make_app(redis_url="redis://127.0.0.1:1/0", webhook_allowed_hosts="127.0.0.1")
 
     parse = client.post(
         "/api/v2/invoices/parse", files={"file": ("a.pdf", corpus_bytes("us-invoice-01.pdf"), "application/pdf")}
     )
-    webhook = send_webhook(client, "inv_0000000000000000", receiver.url, SECRET)
+    webhook = send_webhook(client, parse.json()["id"], receiver.url, SECRET)
 
-    for response in (parse, webhook):
-        assert response.status_code == 503
-        assert response.json()["error"]["code"] == "session_store_unavailable"
-        assert response.headers["retry-after"]
+    assert parse.status_code == 201
+    assert webhook.status_code == 503
+    assert webhook.json()["error"]["code"] == "queue_unavailable"
+    assert webhook.headers["retry-after"]
     assert receiver.received == []
 
 
