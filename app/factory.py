@@ -10,6 +10,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 import app as app_package
@@ -17,6 +18,7 @@ from app.config import Settings, get_settings
 from app.delivery.router import router as delivery_router
 from app.errors import install_error_handlers
 from app.exports.router import router as exports_router
+from app.health.metrics import JobBacklog
 from app.health.router import router as health_router
 from app.invoices.parser import DocumentParser
 from app.invoices.pool import ParsePool
@@ -127,6 +129,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.cookies = cookies
     application.state.parse_pool = pool
     application.state.jobs = jobs
+    application.state.metrics_registry = CollectorRegistry()
+    application.state.metrics_registry.register(JobBacklog(jobs.backlog))
     application.state.parser = DocumentParser(
         pool=pool,
         max_pages=settings.max_pages,

@@ -21,9 +21,8 @@ from redis import Redis
 from rq import SimpleWorker
 
 from app.config import ConfigError, get_settings
+from app.jobs.backends import QUEUES
 from app.logs import configure_logging
-
-QUEUES = ("webhooks", "exports")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,6 +1,10 @@
 """Prometheus metrics of the service (exposed at /metrics)."""
 
+from collections.abc import Callable, Iterator
+
 from prometheus_client import Counter, Histogram
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector
 
 HTTP_REQUESTS = Counter(
     "http_requests_total", "HTTP requests served, by route template and status.", ["method", "route", "status"]
@@ -33,3 +37,22 @@ DELIVERY_LATENCY = Histogram(
     "Time from a webhook being asked for to its successful delivery, retries included.",
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 86400),
 )
+
+
+class JobBacklog(Collector):
+    """``jobs_backlog{queue, state}``, read from the job backend at each scrape, so every instance
+    (and a worker) sees the same figures under RQ."""
+
+    def __init__(self, count: Callable[[], dict[tuple[str, str], int]]) -> None:
+        self._count = count
+
+    def collect(self) -> Iterator[Metric]:
+        family = GaugeMetricFamily(
+            "jobs_backlog",
+            "Jobs not done with, by queue and state: waiting, retrying (waiting for their next attempt), "
+            "running, failed (kept for their result time).",
+            labels=["queue", "state"],
+        )
+        for (queue, state), count in sorted(self._count().items()):
+            family.add_metric([queue, state], count)
+        yield family

@@ -4,7 +4,7 @@ from typing import Any
 import anyio.to_thread
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 
 import app
 from app.delivery import s3
@@ -64,6 +64,11 @@ async def ready(store: Store, pool: Pool, jobs: JobQueue, settings: AppSettings)
 
 
 @router.get("/metrics", response_class=Response)
-async def prometheus_metrics() -> Response:
-    """Prometheus metrics in the text exposition format."""
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+async def prometheus_metrics(request: Request) -> Response:
+    """Prometheus metrics in the text exposition format: the process's own and the job backlog."""
+    own: CollectorRegistry = request.app.state.metrics_registry
+
+    def render() -> bytes:
+        return generate_latest(REGISTRY) + generate_latest(own)
+
+    return Response(await anyio.to_thread.run_sync(render), media_type=CONTENT_TYPE_LATEST)

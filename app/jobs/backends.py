@@ -28,6 +28,14 @@ from app.jobs.runner import resolve, run
 
 Status = Literal["queued", "started", "finished", "failed"]
 
+#: The RQ queues of the service (a worker serves all of them unless told otherwise).
+QUEUES = ("webhooks", "exports")
+
+#: Jobs not done with, by queue and state: ``waiting`` to start, ``retrying`` (waiting for their
+#: next attempt), ``running``, or ``failed`` (kept for their result time).
+Backlog = dict[tuple[str, str], int]
+BACKLOG_STATES = ("waiting", "retrying", "running", "failed")
+
 
 class JobState(BaseModel):
     job_id: str
@@ -82,6 +90,11 @@ class Jobs(ABC):
     async def state(self, job_id: str, session_id: str) -> JobState | None:
         """The job's state, or None when there is no such job of this session."""
 
+    @abstractmethod
+    def backlog(self) -> Backlog:
+        """How many jobs there are in each queue and state; empty when the backend cannot tell
+        (blocking: call it from a thread)."""
+
 
 class RqJobs(Jobs):
     name = "rq"
@@ -131,6 +144,25 @@ class RqJobs(Jobs):
             error=job.meta.get("error") if mapped != "finished" else None,
             next_retry_at=job.meta.get("next_retry_at") if mapped == "queued" else None,
         )
+
+    def backlog(self) -> Backlog:
+        try:
+            return self._count_backlog()
+        except RedisError:
+            return {}  # no figures while Redis is away; readiness says so
+
+    def _count_backlog(self) -> Backlog:
+        counts: Backlog = {}
+        for name in QUEUES:
+            queue = Queue(name, connection=self._redis)
+            counts[name, "waiting"] = queue.count
+            for state, registry in (
+                ("retrying", queue.scheduled_job_registry),
+                ("running", queue.started_job_registry),
+                ("failed", queue.failed_job_registry),
+            ):
+                counts[name, state] = registry.get_job_count(cleanup=False)  # reading never changes them
+        return counts
 
     @staticmethod
     async def _call(function: Any) -> Any:
@@ -218,6 +250,23 @@ class LocalJobs(Jobs):
                 events(event="finished").inc()
                 break
         job.ended = time.monotonic()
+
+    def backlog(self) -> Backlog:
+        counts: Backlog = {
+            (name, state): 0 for name in QUEUES for state in ("waiting", "retrying", "running", "failed")
+        }
+        for job in list(self._jobs.values()):
+            state = job.state
+            if state.status == "finished":
+                continue
+            if state.status == "started":
+                key = "running"
+            elif state.status == "failed":
+                key = "failed"
+            else:
+                key = "retrying" if state.next_retry_at else "waiting"
+            counts[job.spec.queue, key] += 1
+        return counts
 
     def _forget_expired(self) -> None:
         cutoff = time.monotonic() - self._result_ttl

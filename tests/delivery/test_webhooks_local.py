@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
-from tests.delivery.conftest import parsed_invoice, send_webhook, settled
+from tests.delivery.conftest import parsed_invoice, sample, send_webhook, settled
 from tests.delivery.receiver import SECRET, Answer, Receiver
 
 
@@ -159,3 +160,17 @@ def test_job_metrics_count_each_step(client: TestClient, receiver: Receiver) -> 
     }
     assert (REGISTRY.get_sample_value("webhook_delivery_latency_seconds_count") or 0.0) == latency_before + 1
     assert 'jobs_total{event="finished",kind="webhook"}' in client.get("/metrics").text
+
+
+def test_the_backlog_shows_a_delivery_waiting_to_retry(make_app: Callable[..., TestClient], receiver: Receiver) -> None:
+    client = make_app(webhook_allowed_hosts="127.0.0.1", webhook_retry_schedule="60")
+    receiver.script = [Answer(500)]
+    invoice = parsed_invoice(client)
+    job_url = send_webhook(client, invoice["id"], receiver.url, SECRET).json()["job_url"]
+    while not client.get(job_url).json()["next_retry_at"]:
+        time.sleep(0.05)
+
+    metrics = client.get("/metrics").text
+
+    assert sample(metrics, "jobs_backlog", queue="webhooks", state="retrying") == 1
+    assert sample(metrics, "jobs_backlog", queue="webhooks", state="running") == 0

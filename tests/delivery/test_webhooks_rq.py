@@ -11,11 +11,10 @@ import httpx2
 import pytest
 import redis
 from fastapi.testclient import TestClient
-from prometheus_client.parser import text_string_to_metric_families
 from rq.registry import StartedJobRegistry
 
 from tests.conftest import corpus_bytes, free_port
-from tests.delivery.conftest import WorkerFactory, parsed_invoice, send_webhook, settled
+from tests.delivery.conftest import WorkerFactory, parsed_invoice, sample, send_webhook, settled
 from tests.delivery.receiver import SECRET, Answer, Receiver
 
 
@@ -38,16 +37,6 @@ def test_a_worker_delivers_a_signed_event(client: TestClient, receiver: Receiver
     assert (job["status"], job["result"]["status_code"], job["attempts"]) == ("finished", 200, 1)
 
 
-def worker_metric(port: int, name: str, labels: dict[str, str] | None = None) -> float | None:
-    """A sample's value from a worker's /metrics, or None when it is not there."""
-    text = httpx2.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
-    for family in text_string_to_metric_families(text):
-        for sample in family.samples:
-            if sample.name == name and sample.labels == (labels or {}):
-                return float(sample.value)
-    return None
-
-
 def test_two_failures_then_one_delivery_with_the_same_webhook_id(
     client: TestClient, receiver: Receiver, start_worker: WorkerFactory
 ) -> None:
@@ -64,12 +53,24 @@ def test_two_failures_then_one_delivery_with_the_same_webhook_id(
     assert all(request.signature_valid for request in receiver.received)
     assert receiver.received[2].at - receiver.received[1].at >= 1.9  # Retry-After: 2 over the 1 s schedule
     assert client.get(body["job_url"]).json()["status"] == "finished"
+    worker_metrics = httpx2.get(f"http://127.0.0.1:{metrics_port}/metrics", timeout=5).text
     counts = {
-        event: worker_metric(metrics_port, "jobs_total", {"kind": "webhook", "event": event})
+        event: sample(worker_metrics, "jobs_total", kind="webhook", event=event)
         for event in ("started", "retried", "finished", "failed")
     }
     assert counts == {"started": 3, "retried": 2, "finished": 1, "failed": None}
-    assert worker_metric(metrics_port, "webhook_delivery_latency_seconds_count") == 1
+    assert sample(worker_metrics, "webhook_delivery_latency_seconds_count") == 1
+
+
+def test_the_backlog_shows_jobs_waiting_for_a_worker(client: TestClient, receiver: Receiver) -> None:
+    invoice = parsed_invoice(client)
+    send_webhook(client, invoice["id"], receiver.url, SECRET)
+
+    metrics = client.get("/metrics").text
+
+    assert sample(metrics, "jobs_backlog", queue="webhooks", state="waiting") == 1
+    assert sample(metrics, "jobs_backlog", queue="exports", state="waiting") == 0
+    assert receiver.received == []
 
 
 def test_a_worker_killed_mid_delivery_does_not_lose_it(
