@@ -252,9 +252,7 @@ class LocalJobs(Jobs):
         job.ended = time.monotonic()
 
     def backlog(self) -> Backlog:
-        counts: Backlog = {
-            (name, state): 0 for name in QUEUES for state in ("waiting", "retrying", "running", "failed")
-        }
+        counts: Backlog = {(name, state): 0 for name in QUEUES for state in BACKLOG_STATES}
         for job in list(self._jobs.values()):
             state = job.state
             if state.status == "finished":

@@ -32,6 +32,7 @@ class FallbackStore(SessionStore):
         self._local = local
         self._recheck_seconds = recheck_seconds
         self._down_until: float | None = None  # set while the shared store is taken to be down
+        self._moving: set[str] = set()  # sessions whose local items are being moved right now
 
     async def start(self) -> None:
         await self._local.start()
@@ -124,12 +125,18 @@ class FallbackStore(SessionStore):
 
     async def _move_to_shared(self, session_id: str) -> None:
         lifetime, items = self._local.held(session_id)
-        for item_id, record, original in items:
-            try:
-                await self._shared.save(session_id, item_id, record, original, ttl=lifetime)
-            except (SessionFull, TooManySessions):
-                continue  # it stays here, where reads still find it
-            await self._local.delete(session_id, [item_id])
+        if not items or session_id in self._moving:  # one mover per session: no item saved twice
+            return
+        self._moving.add(session_id)
+        try:
+            for item_id, record, original in items:
+                try:
+                    await self._shared.save(session_id, item_id, record, original, ttl=lifetime)
+                except (SessionFull, TooManySessions):
+                    continue  # it stays here, where reads still find it
+                await self._local.delete(session_id, [item_id])
+        finally:
+            self._moving.discard(session_id)
 
 
 async def _value(value: T) -> T:
