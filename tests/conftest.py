@@ -12,6 +12,7 @@ import pytest
 import redis
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
 
 from app.config import Settings
 from app.factory import create_app
@@ -106,3 +107,12 @@ def make_app() -> Iterator[Callable[..., TestClient]]:
 
 def upload(client: TestClient, data: bytes, name: str = "invoice.pdf", **kwargs: Any) -> Any:
     return client.post("/api/v2/invoices/parse", files={"file": (name, data, "application/pdf")}, **kwargs)
+
+
+def sample(metrics_text: str, name: str, **labels: str) -> float | None:
+    """A sample's value in Prometheus text, or None when it is not there."""
+    for family in text_string_to_metric_families(metrics_text):
+        for found in family.samples:
+            if found.name == name and found.labels == labels:
+                return float(found.value)
+    return None

@@ -2,7 +2,7 @@
 
 from collections.abc import Callable, Iterator
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
@@ -36,6 +36,10 @@ DELIVERY_LATENCY = Histogram(
     "webhook_delivery_latency_seconds",
     "Time from a webhook being asked for to its successful delivery, retries included.",
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 1800, 7200, 86400),
+)
+SESSIONS_HELD_LOCALLY = Gauge(
+    "session_store_fallback",
+    "1 while Redis cannot be reached and this instance keeps new session data in its own memory.",
 )
 
 

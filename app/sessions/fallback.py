@@ -18,6 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
+from app.health import metrics
 from app.sessions.redis_store import StoreUnavailable
 from app.sessions.store import MemoryStore, SessionFull, SessionStore, TooManySessions
 
@@ -115,10 +116,12 @@ class FallbackStore(SessionStore):
             except StoreUnavailable:
                 if self._down_until is None:
                     log.warning("session store unreachable: keeping new session data in this process")
+                    metrics.SESSIONS_HELD_LOCALLY.set(1)
                 self._down_until = time.monotonic() + self._recheck_seconds
             else:
                 if self._down_until is not None:
                     log.info("session store reachable again")
+                    metrics.SESSIONS_HELD_LOCALLY.set(0)
                     self._down_until = None
                 return result
         return await local()

@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from app.sessions.fallback import FallbackStore
 from app.sessions.redis_store import RedisStore
 from app.sessions.store import MemoryStore
-from tests.conftest import corpus_bytes, free_port, need, upload
+from tests.conftest import corpus_bytes, free_port, need, sample, upload
 from tests.delivery.conftest import send_webhook
 from tests.delivery.receiver import SECRET
 
@@ -86,6 +86,7 @@ def test_parsing_and_download_go_on_through_an_outage_and_the_session_rejoins_re
     workbook = instance.get("/api/export/download-xlsx", headers=bearer)
     webhook = send_webhook(instance, during.json()["id"], "http://127.0.0.1:9999/hook", SECRET)
     readiness = instance.get("/health/ready")
+    metrics_during = instance.get("/metrics").text
 
     assert during.status_code == 201
     assert listed_during == {during.json()["id"]}  # what Redis holds is out of sight meanwhile
@@ -94,6 +95,7 @@ def test_parsing_and_download_go_on_through_an_outage_and_the_session_rejoins_re
     assert sheet is not None and sheet.max_row == 2  # the header and the invoice parsed during the outage
     assert webhook.status_code == 503 and webhook.json()["error"]["code"] == "queue_unavailable"
     assert webhook.headers["retry-after"]
+    assert sample(metrics_during, "session_store_fallback") == 1
     assert readiness.status_code == 503
     assert {name for name, state in readiness.json()["checks"].items() if state == "down"} == {
         "session_store",
@@ -105,6 +107,7 @@ def test_parsing_and_download_go_on_through_an_outage_and_the_session_rejoins_re
     listed_after = _ids(instance, bearer)
 
     assert instance.get("/health/ready").status_code == 200
+    assert sample(instance.get("/metrics").text, "session_store_fallback") == 0
     assert listed_after == {during.json()["id"]}
     assert len(own_redis.item_keys()) == 1  # moved into Redis
     assert _ids(other_instance, bearer) == {during.json()["id"]}  # where every instance sees it

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from prometheus_client.parser import text_string_to_metric_families
 
 from tests.conftest import ROOT, corpus_bytes, upload
 from tests.delivery.receiver import Receiver, running_receiver
@@ -78,12 +77,3 @@ def start_worker(redis_url: str, tmp_path: Path) -> Iterator[WorkerFactory]:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
-
-
-def sample(metrics_text: str, name: str, **labels: str) -> float | None:
-    """A sample's value in Prometheus text, or None when it is not there."""
-    for family in text_string_to_metric_families(metrics_text):
-        for found in family.samples:
-            if found.name == name and found.labels == labels:
-                return float(found.value)
-    return None

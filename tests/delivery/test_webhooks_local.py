@@ -9,7 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from prometheus_client import REGISTRY
 
-from tests.delivery.conftest import parsed_invoice, sample, send_webhook, settled
+from tests.conftest import sample
+from tests.delivery.conftest import parsed_invoice, send_webhook, settled
 from tests.delivery.receiver import SECRET, Answer, Receiver
 
 

@@ -13,8 +13,8 @@ import redis
 from fastapi.testclient import TestClient
 from rq.registry import StartedJobRegistry
 
-from tests.conftest import corpus_bytes, free_port
-from tests.delivery.conftest import WorkerFactory, parsed_invoice, sample, send_webhook, settled
+from tests.conftest import corpus_bytes, free_port, sample
+from tests.delivery.conftest import WorkerFactory, parsed_invoice, send_webhook, settled
 from tests.delivery.receiver import SECRET, Answer, Receiver
 
 
