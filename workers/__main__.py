@@ -45,7 +45,11 @@ def main(argv: list[str] | None = None) -> int:
     log = logging.getLogger(__name__)
     metrics_port = settings.worker_metrics_port if arguments.metrics_port is None else arguments.metrics_port
     if metrics_port:
-        start_http_server(metrics_port, addr=settings.worker_metrics_host)
+        try:
+            start_http_server(metrics_port, addr=settings.worker_metrics_host)
+        except (OSError, OverflowError) as exc:  # taken, not permitted or out of range
+            print(f"Cannot serve metrics on port {metrics_port}: {exc}", file=sys.stderr)
+            return 2
     worker = SimpleWorker(arguments.queues, connection=Redis.from_url(settings.redis_url))
     log.info("worker starting", extra={"queues": arguments.queues, "metrics_port": metrics_port or None})
     worker.work(burst=arguments.burst, with_scheduler=True)

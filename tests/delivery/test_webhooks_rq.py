@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 
@@ -13,7 +16,7 @@ import redis
 from fastapi.testclient import TestClient
 from rq.registry import StartedJobRegistry
 
-from tests.conftest import corpus_bytes, free_port, sample
+from tests.conftest import ROOT, corpus_bytes, free_port, sample
 from tests.delivery.conftest import WorkerFactory, parsed_invoice, send_webhook, settled
 from tests.delivery.receiver import SECRET, Answer, Receiver
 
@@ -125,3 +128,23 @@ def test_readiness_names_the_queue_when_redis_is_down(make_app: Callable[..., Te
     assert "job_queue" in not_ready.json()["error"]["message"]
     assert up.get("/health/ready").json()["checks"]["job_queue"] == "ok"
     assert down.get("/").json()["features"]["redis"] is True
+
+
+def test_a_worker_refuses_a_metrics_port_it_cannot_use(redis_url: str) -> None:
+    environment = {**os.environ, "REDIS_URL": redis_url, "APP_ENV": "test"}
+    with socket.socket() as holder:
+        holder.bind(("0.0.0.0", 0))
+        holder.listen()
+        taken = holder.getsockname()[1]
+        for port in (taken, 70000):
+            result = subprocess.run(
+                [sys.executable, "-m", "workers", "--burst", "--metrics-port", str(port)],
+                cwd=ROOT,
+                env=environment,
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+
+            assert result.returncode == 2
+            assert f"Cannot serve metrics on port {port}" in result.stderr
