@@ -19,13 +19,13 @@ from pathlib import Path
 
 import httpx2
 
-from bench.corpus import CORPUS, entries
+from bench.corpus import entries
 from tests.integration.live import live_server
 
 
 def main(count: int = 200) -> None:
-    one_page = [e for e in entries("pdf_text") if "multi_page" not in e["tags"]]
-    documents = [(CORPUS / one_page[n % len(one_page)]["file"]).read_bytes() for n in range(count)]
+    one_page = [e for e in entries("pdf_text") if "multi_page" not in e.tags]
+    documents = [one_page[n % len(one_page)].path.read_bytes() for n in range(count)]
     archive = io.BytesIO()
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as packed:
         for number, document in enumerate(documents):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import httpx2
 
-from bench.corpus import CORPUS, entries
+from bench.corpus import entries
 from tests.hostile import text_bomb_pdf
 from tests.integration.live import live_server
 
@@ -36,8 +36,8 @@ def _ms(seconds: list[float]) -> str:
 
 
 def main(rounds: int = 3) -> None:
-    one_page = [e for e in entries("pdf_text") if "multi_page" not in e["tags"]]
-    documents = [(CORPUS / e["file"]).read_bytes() for e in one_page]
+    one_page = [e for e in entries("pdf_text") if "multi_page" not in e.tags]
+    documents = [e.path.read_bytes() for e in one_page]
     with (
         tempfile.TemporaryDirectory() as tmp,
         live_server(Path(tmp), PARSE_MEMORY_MB="16384") as server,

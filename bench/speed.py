@@ -69,14 +69,14 @@ def _peak_rss_mb(data: bytes, queue: multiprocessing.Queue) -> None:  # type: ig
 
 def main(rounds: int = 5) -> None:
     logging.getLogger("pdfminer").setLevel(logging.ERROR)  # it warns about every font it cannot measure
-    documents = [e for e in entries("pdf_text") if "multi_page" not in e["tags"]]
+    documents = [e for e in entries("pdf_text") if "multi_page" not in e.tags]
     rows = []
     for entry in documents:
-        data = (CORPUS / entry["file"]).read_bytes()
+        data = entry.path.read_bytes()
         parse_document(data)  # warm caches and imports
         rows.append(
             (
-                entry["file"],
+                entry.name,
                 _median_ms(parse_document, data, rounds),
                 _median_ms(_pdfplumber_words, data, rounds),
                 _median_ms(_pdfium_chars, data, rounds),

@@ -65,7 +65,7 @@ def test_structured_inputs_are_read_exactly(input_format: str) -> None:
 
     scored = [score(entry) for entry in entries(input_format)]
     assert scored
-    wrong = [(s.entry["file"], field) for s in scored for field, ok in s.fields.items() if not ok]
+    wrong = [(s.entry.name, field) for s in scored for field, ok in s.fields.items() if not ok]
     assert wrong == []
 
 
