@@ -6,7 +6,8 @@ Prints, per corpus: per field, per input format and per source (layout family, s
 collection or issuer) the share of scored fields right; *real-value* accuracy (the share of
 fields whose truth has a value that came back right); the documents fully right on the five key
 fields; and the confidence calibration table (how often a field reported at a given confidence is
-right). Fields are compared with the corpus's own reference comparer (tools/compare.py).
+right). Then the layout self-check (bench/layout.py). Fields are compared with the corpus's own
+reference comparer (tools/compare.py).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
+from bench import layout
 from bench.corpus import Entry, Scored, available, entries, score
 
 FIELD_ORDER = (
@@ -103,6 +105,7 @@ def main() -> None:
         results = score_all(entries(args.format, corpus=name), args.jobs)
         if results:
             report(name, results, show_misses=args.misses)
+    layout.main()
 
 
 if __name__ == "__main__":

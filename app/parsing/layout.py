@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -75,39 +76,49 @@ CELL_GAP = 1.2
 
 
 def page_words(page: pdfium.PdfPage) -> list[Word]:
-    """Words of one page in pdfium's reading order, coordinates from the top-left corner."""
+    """Words of one page in pdfium's reading order, coordinates from the top-left corner.
+
+    Words are pdfium's own: its text breaks at every space and line break it prints or generates
+    from the glyph positions, and nowhere else. Character boxes give only the geometry, because in
+    PDFs whose fonts carry poor metrics the boxes collapse or jump, while pdfium's segmentation
+    (from glyph origins) stays right.
+    """
     height = page.get_height()
     textpage = page.get_textpage()
     try:
-        count = textpage.count_chars()
-        text = textpage.get_text_range(0, count) if count else ""
         words: list[Word] = []
         chars: list[str] = []
-        x0 = top = x1 = bottom = 0.0
-        for index in range(min(count, len(text))):
-            char = text[index]
+        box: list[float] = []
+        for index, char in _indexed_chars(textpage):
             if char.isspace() or char == "\ufffe":
                 if chars:
-                    words.append(Word(_normalise("".join(chars)), x0, top, x1, bottom))
+                    words.append(Word(_normalise("".join(chars)), *box))
                     chars = []
                 continue
             left, low, right, high = textpage.get_charbox(index, loose=True)
+            top, bottom = height - high, height - low
             if not chars:
-                x0, x1, top, bottom = left, right, height - high, height - low
-            elif left - x1 > max(high - low, 1.0) * 1.0:  # a wide gap with no space character
-                words.append(Word(_normalise("".join(chars)), x0, top, x1, bottom))
-                chars = []
-                x0, x1, top, bottom = left, right, height - high, height - low
-            else:
-                x1 = max(x1, right)
-                top = min(top, height - high)
-                bottom = max(bottom, height - low)
+                box = [left, top, right, bottom]
+            elif right > left or high > low:  # a collapsed box carries no extent
+                box = [min(box[0], left), min(box[1], top), max(box[2], right), max(box[3], bottom)]
             chars.append(char)
         if chars:
-            words.append(Word(_normalise("".join(chars)), x0, top, x1, bottom))
+            words.append(Word(_normalise("".join(chars)), *box))
     finally:
         textpage.close()
     return [word for word in words if word.text]
+
+
+def _indexed_chars(textpage: pdfium.PdfTextPage) -> Iterator[tuple[int, str]]:
+    """(pdfium character index, character) for the page's text. pdfium counts UTF-16 code units,
+    so a character beyond the BMP (an emoji in a letterhead) takes two indices; reading the text
+    string by index would shift every later box by one character."""
+    count = textpage.count_chars()
+    text = textpage.get_text_range(0, count) if count else ""
+    index = 0
+    for char in text:
+        yield index, char
+        index += 2 if ord(char) > 0xFFFF else 1
 
 
 def _normalise(text: str) -> str:
