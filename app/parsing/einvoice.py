@@ -8,6 +8,7 @@ version; where ZUGFeRD 1.0 names an element differently, both names are listed.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -23,6 +24,8 @@ from app.parsing.model import ExtractedInvoice, LineItem
 #: Names under which Factur-X, ZUGFeRD and XRechnung embed their XML in the PDF.
 EMBEDDED_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "zugferd_invoice.xml", "xrechnung.xml")
 _CREDIT_NOTE_CODES = {"381", "261", "396", "532"}
+#: Tax schemes that name a VAT id (CII ``VA``, UBL ``VAT``; some producers swap the two).
+_VAT_SCHEMES = {"VA", "VAT"}
 
 
 def looks_like_xml(data: bytes) -> bool:
@@ -149,20 +152,38 @@ def _set_parties(invoice: ExtractedInvoice, seller: _Party, buyer: _Party) -> No
     invoice.buyer, invoice.buyer_tax_id, _ = buyer
 
 
+def _is_identifier(value: str) -> bool:
+    """ASCII letters and digits between separators, no word written in lower case. UBL's
+    PartyTaxScheme also carries registration statements ("Godkänd för F-skatt"), which are not ids."""
+    words = [word for word in re.split(r"[ ./-]+", value) if word]
+    return bool(words) and all(
+        word.isascii() and word.isalnum() and (word.isupper() or not word.isalpha()) for word in words
+    )
+
+
+def _tax_id(registrations: Iterable[tuple[str | None, str | None]]) -> str | None:
+    """From (scheme, value) pairs: the VAT id, else another tax number (CII ``FC``); never a value
+    that is not an identifier."""
+    ids = [
+        (value.strip(), (scheme or "").strip().upper() in _VAT_SCHEMES)
+        for scheme, value in registrations
+        if value and _is_identifier(value.strip())
+    ]
+    vat_first = sorted(ids, key=lambda pair: not pair[1])
+    return vat_first[0][0] if vat_first else None
+
+
 def _cii_party(party: Element | None) -> _Party:
     """Name, VAT id (else the local tax number), postal address."""
     if party is None:
         return None, None, None
-    ids = {
-        registration.get("schemeID"): (registration.text or "").strip()
-        for registration in party.findall(_path("SpecifiedTaxRegistration/ID"))
-    }
+    registrations = party.findall(_path("SpecifiedTaxRegistration/ID"))
     address = _element(party, "PostalTradeAddress")
     town = _join([_text(address, "PostcodeCode"), _text(address, "CityName")])
     street = [_text(address, "LineOne"), _text(address, "LineTwo"), _text(address, "LineThree")]
     return (
         _text(party, "Name"),
-        ids.get("VA") or ids.get("FC") or None,
+        _tax_id((registration.get("schemeID"), registration.text) for registration in registrations),
         _join([*street, town.replace(", ", " ") if town else None, _text(address, "CountryID")]),
     )
 
@@ -240,7 +261,10 @@ def _ubl_party(party: Element | None) -> _Party:
     town = " ".join(part for part in (_text(address, "PostalZone"), _text(address, "CityName")) if part) or None
     return (
         _text(party, "PartyLegalEntity/RegistrationName", "PartyName/Name"),
-        _text(party, "PartyTaxScheme/CompanyID"),
+        _tax_id(
+            (_text(scheme, "TaxScheme/ID"), _text(scheme, "CompanyID"))
+            for scheme in party.findall(_path("PartyTaxScheme"))
+        ),
         _join(
             [
                 _text(address, "StreetName"),

@@ -21,6 +21,32 @@ XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE Invoice [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
 <Invoice><ID>&secret;</ID></Invoice>"""
 
+CII = """<?xml version="1.0" encoding="UTF-8"?>
+<rsm:CrossIndustryInvoice xmlns:rsm="urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
+  xmlns:ram="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
+  xmlns:udt="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:100">
+ <rsm:ExchangedDocument><ram:ID>XR-7</ram:ID><ram:TypeCode>380</ram:TypeCode>
+  <ram:IssueDateTime><udt:DateTimeString format="102">20260401</udt:DateTimeString></ram:IssueDateTime>
+ </rsm:ExchangedDocument>
+ <rsm:SupplyChainTradeTransaction>
+  <ram:ApplicableHeaderTradeAgreement>
+   <ram:SellerTradeParty><ram:Name>Lieferant GmbH</ram:Name>{seller_ids}</ram:SellerTradeParty>
+  </ram:ApplicableHeaderTradeAgreement>
+  <ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+   <ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+    <ram:LineTotalAmount>100.00</ram:LineTotalAmount>
+    <ram:TaxTotalAmount currencyID="EUR">19.00</ram:TaxTotalAmount>
+    <ram:GrandTotalAmount>119.00</ram:GrandTotalAmount>
+   </ram:SpecifiedTradeSettlementHeaderMonetarySummation>
+  </ram:ApplicableHeaderTradeSettlement>
+ </rsm:SupplyChainTradeTransaction>
+</rsm:CrossIndustryInvoice>"""
+
+
+def _cii(*, seller_ids: str = "") -> bytes:
+    """A small CII (Factur-X / XRechnung) invoice: 100.00 net, 19.00 VAT, 119.00 total."""
+    return CII.format(seller_ids=seller_ids).encode()
+
 
 def test_ubl_invoice_is_read_exactly() -> None:
     invoice = parse_document(UBL_INVOICE)
@@ -65,6 +91,55 @@ def test_xml_whose_sums_disagree_is_flagged() -> None:
     invoice = parse_document(UBL_INVOICE.replace(b">357.00<", b">375.00<"))
     assert "totals_mismatch" in [w.code for w in invoice.warnings]
     assert invoice.needs_review()
+
+
+VENDOR_TAX_SCHEME = (
+    b"<cac:PartyTaxScheme><cbc:CompanyID>DE812345673</cbc:CompanyID>"
+    b"<cac:TaxScheme><cbc:ID>VAT</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>"
+)
+
+
+def _tax_scheme(company_id: str, scheme: str) -> bytes:
+    return (
+        f"<cac:PartyTaxScheme><cbc:CompanyID>{company_id}</cbc:CompanyID>"
+        f"<cac:TaxScheme><cbc:ID>{scheme}</cbc:ID></cac:TaxScheme></cac:PartyTaxScheme>"
+    ).encode()
+
+
+@pytest.mark.parametrize(
+    ("schemes", "expected"),
+    [
+        ([("Godkänd för F-skatt", "TAX"), ("SE556677889901", "VAT")], "SE556677889901"),
+        ([("201/113/40209", "FC"), ("DE123456789", "VAT")], "DE123456789"),
+        ([("201/113/40209", "FC")], "201/113/40209"),
+        ([("Godkänd för F-skatt", "TAX")], None),
+    ],
+    ids=["registration statement first", "tax number first", "tax number only", "statement only"],
+)
+def test_ubl_seller_tax_id_is_the_vat_id_and_never_a_statement(
+    schemes: list[tuple[str, str]], expected: str | None
+) -> None:
+    document = UBL_INVOICE.replace(VENDOR_TAX_SCHEME, b"".join(_tax_scheme(*pair) for pair in schemes))
+    assert parse_document(document).vendor_tax_id == expected
+
+
+@pytest.mark.parametrize(
+    ("registrations", "expected"),
+    [
+        ([("FC", "201/113/40209"), ("VA", "DE123456789")], "DE123456789"),
+        ([("VAT", "DE12345")], "DE12345"),
+        ([("FC", "201/113/40209")], "201/113/40209"),
+    ],
+    ids=["VA over FC", "VAT spelled out", "FC alone"],
+)
+def test_cii_seller_tax_id_is_the_vat_id_else_the_tax_number(
+    registrations: list[tuple[str, str]], expected: str
+) -> None:
+    ids = "".join(
+        f'<ram:SpecifiedTaxRegistration><ram:ID schemeID="{scheme}">{value}</ram:ID></ram:SpecifiedTaxRegistration>'
+        for scheme, value in registrations
+    )
+    assert parse_document(_cii(seller_ids=ids)).vendor_tax_id == expected
 
 
 @pytest.mark.parametrize("document", [BILLION_LAUGHS, XXE], ids=["billion laughs", "xxe"])
