@@ -201,7 +201,7 @@ def _from_cii(root: Element) -> ExtractedInvoice:
         input_format="xml",
         invoice_number=_text(document, "ID"),
         invoice_date=_cii_date(document, "IssueDateTime"),
-        due_date=_cii_date(_element(settlement, "SpecifiedTradePaymentTerms"), "DueDateDateTime"),
+        due_date=_cii_due_date(settlement),
         currency=currency,
         subtotal=_money(sums, "LineTotalAmount"),
         tax_amount=_tax_in(sums, "TaxTotalAmount", currency),
@@ -217,6 +217,13 @@ def _from_cii(root: Element) -> ExtractedInvoice:
     if _text(document, "TypeCode") in _CREDIT_NOTE_CODES:
         _negate(invoice)
     return invoice
+
+
+def _cii_due_date(settlement: Element | None) -> date | None:
+    """The first due date of the payment terms. EXTENDED invoices may state several terms (a
+    discount period first, with no due date of its own, then the net due date)."""
+    terms = settlement.findall(_path("SpecifiedTradePaymentTerms")) if settlement is not None else []
+    return next(filter(None, (_cii_date(term, "DueDateDateTime") for term in terms)), None)
 
 
 def _tax_in(node: Element | None, name: str, currency: str | None) -> Decimal | None:

@@ -32,7 +32,7 @@ CII = """<?xml version="1.0" encoding="UTF-8"?>
   <ram:ApplicableHeaderTradeAgreement>
    <ram:SellerTradeParty><ram:Name>Lieferant GmbH</ram:Name>{seller_ids}</ram:SellerTradeParty>
   </ram:ApplicableHeaderTradeAgreement>
-  <ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>
+  <ram:ApplicableHeaderTradeSettlement><ram:InvoiceCurrencyCode>EUR</ram:InvoiceCurrencyCode>{terms}
    <ram:SpecifiedTradeSettlementHeaderMonetarySummation>
     <ram:LineTotalAmount>100.00</ram:LineTotalAmount>
     <ram:TaxTotalAmount currencyID="EUR">19.00</ram:TaxTotalAmount>
@@ -43,9 +43,9 @@ CII = """<?xml version="1.0" encoding="UTF-8"?>
 </rsm:CrossIndustryInvoice>"""
 
 
-def _cii(*, seller_ids: str = "") -> bytes:
+def _cii(*, seller_ids: str = "", terms: str = "") -> bytes:
     """A small CII (Factur-X / XRechnung) invoice: 100.00 net, 19.00 VAT, 119.00 total."""
-    return CII.format(seller_ids=seller_ids).encode()
+    return CII.format(seller_ids=seller_ids, terms=terms).encode()
 
 
 def test_ubl_invoice_is_read_exactly() -> None:
@@ -140,6 +140,22 @@ def test_cii_seller_tax_id_is_the_vat_id_else_the_tax_number(
         for scheme, value in registrations
     )
     assert parse_document(_cii(seller_ids=ids)).vendor_tax_id == expected
+
+
+def test_due_date_is_found_in_any_of_several_payment_terms() -> None:
+    discount = (
+        "<ram:SpecifiedTradePaymentTerms><ram:Description>Bis zum 20.04.2026 2 % Skonto</ram:Description>"
+        "<ram:ApplicableTradePaymentDiscountTerms><ram:BasisDateTime>"
+        '<udt:DateTimeString format="102">20260410</udt:DateTimeString>'
+        "</ram:BasisDateTime></ram:ApplicableTradePaymentDiscountTerms></ram:SpecifiedTradePaymentTerms>"
+    )
+    net = (
+        "<ram:SpecifiedTradePaymentTerms><ram:Description>Bis zum 30.04.2026 ohne Abzug</ram:Description>"
+        '<ram:DueDateDateTime><udt:DateTimeString format="102">20260430</udt:DateTimeString></ram:DueDateDateTime>'
+        "</ram:SpecifiedTradePaymentTerms>"
+    )
+    assert parse_document(_cii(terms=discount + net)).due_date == date(2026, 4, 30)
+    assert parse_document(_cii(terms=discount)).due_date is None
 
 
 @pytest.mark.parametrize("document", [BILLION_LAUGHS, XXE], ids=["billion laughs", "xxe"])
