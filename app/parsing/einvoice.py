@@ -209,7 +209,9 @@ def _from_cii(root: Element) -> ExtractedInvoice:
         shipping_amount=_money(sums, "ChargeTotalAmount"),
         total_amount=_money(sums, "GrandTotalAmount"),
         line_items=[
-            _cii_item(item) for item in (transaction or root).findall(_path("IncludedSupplyChainTradeLineItem"))
+            item
+            for item in map(_cii_item, (transaction or root).findall(_path("IncludedSupplyChainTradeLineItem")))
+            if item != LineItem()
         ],
     )
     seller, buyer = (_cii_party(_element(agreement, role)) for role in ("SellerTradeParty", "BuyerTradeParty"))
@@ -245,10 +247,12 @@ def _per_unit(price: Decimal | None, basis: Decimal | None) -> Decimal | None:
 
 
 def _cii_item(item: Element) -> LineItem:
+    """A line's product, quantity, net unit price and net amount; all None for a line that only
+    carries text (ZUGFeRD 1.0 allows such note lines), which is then dropped."""
     agreement = _element(item, "SpecifiedLineTradeAgreement", "SpecifiedSupplyChainTradeAgreement")
     price = _element(agreement, "NetPriceProductTradePrice")
     return LineItem(
-        description=_text(item, "SpecifiedTradeProduct/Name"),
+        description=_text(item, "SpecifiedTradeProduct/Name", "SpecifiedTradeProduct/Description"),
         quantity=_money(
             item, "SpecifiedLineTradeDelivery/BilledQuantity", "SpecifiedSupplyChainTradeDelivery/BilledQuantity"
         ),

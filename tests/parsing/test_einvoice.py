@@ -48,6 +48,57 @@ def _cii(*, seller_ids: str = "", terms: str = "") -> bytes:
     return CII.format(seller_ids=seller_ids, terms=terms).encode()
 
 
+#: A ZUGFeRD 1.0 invoice; {rsm}, {ram} and {udt} are the prefixes ("x:" or "" for the default namespace).
+ZUGFERD_1 = """<?xml version="1.0" encoding="{encoding}"?>
+<{rsm}CrossIndustryDocument {rsm_ns}="urn:ferd:CrossIndustryDocument:invoice:1p0"
+  {ram_ns}="urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:12"
+  {udt_ns}="urn:un:unece:uncefact:data:standard:UnqualifiedDataType:15">
+ <{rsm}HeaderExchangedDocument><{ram}ID>471102</{ram}ID><{ram}TypeCode>{type_code}</{ram}TypeCode>
+  <{ram}IssueDateTime><{udt}DateTimeString format="102">20130605</{udt}DateTimeString></{ram}IssueDateTime>
+ </{rsm}HeaderExchangedDocument>
+ <{rsm}SpecifiedSupplyChainTradeTransaction>
+  <{ram}ApplicableSupplyChainTradeAgreement>
+   <{ram}SellerTradeParty><{ram}Name>Lieferant Müller GmbH</{ram}Name></{ram}SellerTradeParty>
+  </{ram}ApplicableSupplyChainTradeAgreement>
+  <{ram}ApplicableSupplyChainTradeSettlement><{ram}InvoiceCurrencyCode>EUR</{ram}InvoiceCurrencyCode>
+   <{ram}SpecifiedTradeSettlementMonetarySummation>
+    <{ram}LineTotalAmount currencyID="EUR">100.00</{ram}LineTotalAmount>
+    <{ram}TaxTotalAmount currencyID="EUR">19.00</{ram}TaxTotalAmount>
+    <{ram}GrandTotalAmount currencyID="EUR">119.00</{ram}GrandTotalAmount>
+   </{ram}SpecifiedTradeSettlementMonetarySummation>
+  </{ram}ApplicableSupplyChainTradeSettlement>
+  <{ram}IncludedSupplyChainTradeLineItem>
+   <{ram}AssociatedDocumentLineDocument><{ram}IncludedNote><{ram}Content>Wir liefern Ihnen:</{ram}Content>
+   </{ram}IncludedNote></{ram}AssociatedDocumentLineDocument>
+   <{ram}SpecifiedSupplyChainTradeSettlement/>
+  </{ram}IncludedSupplyChainTradeLineItem>
+  <{ram}IncludedSupplyChainTradeLineItem>
+   <{ram}SpecifiedSupplyChainTradeAgreement><{ram}NetPriceProductTradePrice>
+    <{ram}ChargeAmount currencyID="EUR">25.0000</{ram}ChargeAmount>
+   </{ram}NetPriceProductTradePrice></{ram}SpecifiedSupplyChainTradeAgreement>
+   <{ram}SpecifiedSupplyChainTradeDelivery>
+    <{ram}BilledQuantity unitCode="C62">4.0000</{ram}BilledQuantity>
+   </{ram}SpecifiedSupplyChainTradeDelivery>
+   <{ram}SpecifiedSupplyChainTradeSettlement><{ram}SpecifiedTradeSettlementMonetarySummation>
+    <{ram}LineTotalAmount currencyID="EUR">100.00</{ram}LineTotalAmount>
+   </{ram}SpecifiedTradeSettlementMonetarySummation></{ram}SpecifiedSupplyChainTradeSettlement>
+   <{ram}SpecifiedTradeProduct><{ram}Description>Kühlschrank, Größe L</{ram}Description></{ram}SpecifiedTradeProduct>
+  </{ram}IncludedSupplyChainTradeLineItem>
+ </{rsm}SpecifiedSupplyChainTradeTransaction>
+</{rsm}CrossIndustryDocument>"""
+
+
+def _zugferd_1(prefixes: tuple[str, str, str] = ("rsm", "ram", "udt"), *, type_code: str = "380") -> str:
+    """The ZUGFeRD 1.0 invoice with rsm, ram and udt bound to the given prefixes ("" = default namespace)."""
+    names = dict(zip(("rsm", "ram", "udt"), prefixes, strict=True))
+    return ZUGFERD_1.format(
+        encoding="{encoding}",
+        type_code=type_code,
+        **{key: f"{name}:" if name else "" for key, name in names.items()},
+        **{f"{key}_ns": f"xmlns:{name}" if name else "xmlns" for key, name in names.items()},
+    )
+
+
 def test_ubl_invoice_is_read_exactly() -> None:
     invoice = parse_document(UBL_INVOICE)
     assert invoice.input_format == "xml"
@@ -156,6 +207,30 @@ def test_due_date_is_found_in_any_of_several_payment_terms() -> None:
     )
     assert parse_document(_cii(terms=discount + net)).due_date == date(2026, 4, 30)
     assert parse_document(_cii(terms=discount)).due_date is None
+
+
+@pytest.mark.parametrize(
+    "prefixes",
+    [("rsm", "ram", "udt"), ("a", "b", "c"), ("", "ram", "udt"), ("rsm", "", "udt")],
+    ids=["usual prefixes", "other prefixes", "rsm default namespace", "ram default namespace"],
+)
+def test_zugferd_1_is_read_under_any_namespace_binding(prefixes: tuple[str, str, str]) -> None:
+    invoice = parse_document(_zugferd_1(prefixes).format(encoding="UTF-8").encode())
+    assert (invoice.vendor, invoice.invoice_number, invoice.invoice_date) == (
+        "Lieferant Müller GmbH",
+        "471102",
+        date(2013, 6, 5),
+    )
+    assert (invoice.subtotal, invoice.tax_amount, invoice.total_amount) == (
+        Decimal("100.00"),
+        Decimal("19.00"),
+        Decimal("119.00"),
+    )
+    # The text-only line is no item; a product named only by its description is.
+    assert [(i.description, i.quantity, i.unit_price, i.amount) for i in invoice.line_items] == [
+        ("Kühlschrank, Größe L", Decimal(4), Decimal(25), Decimal("100.00"))
+    ]
+    assert invoice.warnings == []
 
 
 @pytest.mark.parametrize("document", [BILLION_LAUGHS, XXE], ids=["billion laughs", "xxe"])
