@@ -23,7 +23,8 @@ from app.parsing.model import ExtractedInvoice, LineItem
 
 #: Names under which Factur-X, ZUGFeRD and XRechnung embed their XML in the PDF.
 EMBEDDED_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "zugferd_invoice.xml", "xrechnung.xml")
-_CREDIT_NOTE_CODES = {"381", "261", "396", "532"}
+#: The credit-note document types of EN 16931 (UNTDID 1001 codes).
+_CREDIT_NOTE_CODES = {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
 #: Tax schemes that name a VAT id (CII ``VA``, UBL ``VAT``; some producers swap the two).
 _VAT_SCHEMES = {"VA", "VAT"}
 

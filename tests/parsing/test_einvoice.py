@@ -233,6 +233,14 @@ def test_zugferd_1_is_read_under_any_namespace_binding(prefixes: tuple[str, str,
     assert invoice.warnings == []
 
 
+@pytest.mark.parametrize(
+    ("type_code", "total"), [("380", Decimal("119.00")), ("381", Decimal("-119.00")), ("83", Decimal("-119.00"))]
+)
+def test_zugferd_1_credit_note_is_told_by_its_type_code(type_code: str, total: Decimal) -> None:
+    invoice = parse_document(_zugferd_1(type_code=type_code).format(encoding="UTF-8").encode())
+    assert (invoice.invoice_date, invoice.total_amount) == (date(2013, 6, 5), total)
+
+
 @pytest.mark.parametrize("document", [BILLION_LAUGHS, XXE], ids=["billion laughs", "xxe"])
 def test_hostile_xml_is_refused(document: bytes) -> None:
     with pytest.raises(HostileXml):
