@@ -23,6 +23,7 @@ from app.parsing.model import ExtractedInvoice, LineItem
 
 #: Names under which Factur-X, ZUGFeRD and XRechnung embed their XML in the PDF.
 EMBEDDED_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "zugferd_invoice.xml", "xrechnung.xml")
+_UTF8_BOM = b"\xef\xbb\xbf"
 #: The credit-note document types of EN 16931 (UNTDID 1001 codes).
 _CREDIT_NOTE_CODES = {"81", "83", "261", "262", "296", "308", "381", "396", "420", "458", "532"}
 #: Tax schemes that name a VAT id (CII ``VA``, UBL ``VAT``; some producers swap the two).
@@ -30,7 +31,7 @@ _VAT_SCHEMES = {"VA", "VAT"}
 
 
 def looks_like_xml(data: bytes) -> bool:
-    return data.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<")
+    return data.removeprefix(_UTF8_BOM).lstrip().startswith(b"<")
 
 
 def embedded_xml(pdf: pdfium.PdfDocument) -> bytes | None:
@@ -48,7 +49,10 @@ def embedded_xml(pdf: pdfium.PdfDocument) -> bytes | None:
 def read_xml(data: bytes) -> ExtractedInvoice:
     """An invoice from CII or UBL XML, every field certain (confidence 1.0)."""
     try:
-        root = fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+        # Some producers write a newline before the XML declaration, which XML forbids.
+        root = fromstring(
+            data.removeprefix(_UTF8_BOM).lstrip(), forbid_dtd=True, forbid_entities=True, forbid_external=True
+        )
     except DefusedXmlException as exc:
         raise HostileXml(
             "The XML declares a DTD, entities or external references, which are refused for safety. "

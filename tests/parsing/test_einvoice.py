@@ -241,7 +241,28 @@ def test_zugferd_1_credit_note_is_told_by_its_type_code(type_code: str, total: D
     assert (invoice.invoice_date, invoice.total_amount) == (date(2013, 6, 5), total)
 
 
-@pytest.mark.parametrize("document", [BILLION_LAUGHS, XXE], ids=["billion laughs", "xxe"])
+@pytest.mark.parametrize(
+    ("encoding", "before", "vendor"),
+    [
+        ("UTF-8", b"\xef\xbb\xbf", "Lieferant Müller GmbH"),
+        ("UTF-8", b"\r\n", "Lieferant Müller GmbH"),
+        ("ISO-8859-1", b"", "Lieferant Müller GmbH"),
+        ("windows-1252", b"", "Lieferant Müller € GmbH"),
+    ],
+    ids=["utf-8 with bom", "newline before the declaration", "iso-8859-1", "windows-1252"],
+)
+def test_zugferd_1_is_read_in_any_declared_encoding(encoding: str, before: bytes, vendor: str) -> None:
+    text = _zugferd_1().format(encoding=encoding).replace("Lieferant Müller GmbH", vendor)
+    invoice = parse_document(before + text.encode(encoding))
+    assert (invoice.vendor, invoice.total_amount) == (vendor, Decimal("119.00"))
+    assert invoice.line_items[0].description == "Kühlschrank, Größe L"
+
+
+@pytest.mark.parametrize(
+    "document",
+    [BILLION_LAUGHS, XXE, b"\xef\xbb\xbf\n" + XXE],
+    ids=["billion laughs", "xxe", "xxe after a bom and a newline"],
+)
 def test_hostile_xml_is_refused(document: bytes) -> None:
     with pytest.raises(HostileXml):
         parse_document(document)
