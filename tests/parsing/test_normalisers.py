@@ -111,6 +111,18 @@ def test_find_dates_keeps_positions() -> None:
         ("价税合计 ¥67869.48 发票", "CNY"),
         ("Total ₹5,85,013.00", "INR"),
         ("Montants exprimés en euros. Total 12,00", "EUR"),
+        ("Total NZ$ 120.00", "NZD"),
+        ("Amount Rs. 4,500.00", "INR"),
+        ("Celkem 1 200,00 Kč", "CZK"),
+        ("Razem 1 200,00 zł", "PLN"),
+        ("Total Fr. 25.50", "CHF"),
+        ("Amounts in Australian dollars. Total 10.00", "AUD"),
+        # a bare $ is settled by the country the page names: region, web domain, calling code, tax forms
+        ("Blade Runners\n12 Selwyn Street, Onehunga\nAuckland 1061\nTotal $73.75", "NZD"),
+        ("www.example.co.nz\nTotal due $ 220.16", "NZD"),
+        ("Tel +61 2 9999 0000\nTotal $5.00", "AUD"),
+        ("Toronto, ON M5V 2T6\nTotal $12.00", "CAD"),
+        ("Summa 1 200 kr\nGöteborg, Sverige\nmoms 25%", "SEK"),
     ],
 )
 def test_detect_currency(text: str, expected: str) -> None:
@@ -119,3 +131,13 @@ def test_detect_currency(text: str, expected: str) -> None:
 
 def test_bare_dollar_without_cues_is_unknown() -> None:
     assert detect_currency("Total $100.00") == (None, 0.0)
+
+
+def test_bare_dollar_between_two_countries_is_unknown() -> None:
+    assert detect_currency("Auckland office, Sydney NSW 2000 office\nTotal $100.00") == (None, 0.0)
+
+
+def test_no_sign_takes_the_currency_of_a_country_named_clearly() -> None:
+    text = "Glass Ltd, Penrose, Auckland\nAuckland, New Zealand\nwww.glass.co.nz\nInvoice Total 1053.00"
+    assert detect_currency(text) == ("NZD", 0.6)
+    assert detect_currency("Glass Ltd, Auckland\nInvoice Total 1053.00") == (None, 0.0)
