@@ -230,10 +230,13 @@ def _check_totals(invoice: ExtractedInvoice) -> None:
 
 
 def _check_line_items(invoice: ExtractedInvoice) -> None:
+    """The lines add up to the subtotal; a credit note's lines may state what was credited
+    (positive, as e-invoice XML does) or what is owed back (negative, as printed ones often do)."""
     amounts = [item.amount for item in invoice.line_items if item.amount is not None]
     if not amounts or invoice.subtotal is None:
         return
-    if sum(amounts, Decimal(0)) != invoice.subtotal:
+    lines_total = sum(amounts, Decimal(0))
+    if lines_total != invoice.subtotal and not (invoice.subtotal < 0 and lines_total == -invoice.subtotal):
         invoice.warnings.append(
             ParseWarning(code="line_items_mismatch", message="The line items do not add up to the subtotal.")
         )

@@ -329,11 +329,8 @@ def _from_ubl(root: Element, *, credit_note: bool) -> ExtractedInvoice:
 
 def _negate(invoice: ExtractedInvoice) -> None:
     """Credit notes carry positive figures in XML; the service reports what is owed back as
-    negative, and the credited lines as negative quantities."""
+    negative totals. The lines stay as the XML states them (what was credited)."""
     for name in ("subtotal", "tax_amount", "total_amount"):
         value = getattr(invoice, name)
         if value is not None and value > 0:
             setattr(invoice, name, -value)
-    for item in invoice.line_items:
-        if item.quantity is not None and item.amount is not None and item.amount > 0:
-            item.quantity, item.amount = -item.quantity, -item.amount

@@ -122,7 +122,7 @@ def test_ubl_invoice_is_read_exactly() -> None:
     assert invoice.warnings == [] and set(invoice.confidence.values()) == {1.0}
 
 
-def test_ubl_credit_note_is_negative() -> None:
+def test_ubl_credit_note_totals_are_negative_and_its_lines_as_stated() -> None:
     credit = (
         UBL_INVOICE.replace(
             b'<Invoice xmlns="urn:oasis:names:specification:ubl:schema:xsd:Invoice-2"',
@@ -134,8 +134,8 @@ def test_ubl_credit_note_is_negative() -> None:
     )
     invoice = parse_document(credit)
     assert (invoice.subtotal, invoice.total_amount) == (Decimal("-300.00"), Decimal("-357.00"))
-    assert invoice.line_items[0].amount == Decimal("-200.00")
-    assert invoice.warnings == []
+    assert invoice.line_items[0].amount == Decimal("200.00")
+    assert invoice.warnings == []  # the credited lines add up to the subtotal owed back
 
 
 def test_xml_whose_sums_disagree_is_flagged() -> None:
