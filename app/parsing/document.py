@@ -10,7 +10,7 @@ from app.parsing.currency import detect_currency
 from app.parsing.dates import numeric_order_hint
 from app.parsing.einvoice import looks_like_xml, read_xml
 from app.parsing.errors import EmptyDocument, ScannedDocumentNeedsOcr, UnsupportedDocument
-from app.parsing.fields import find_due_date, find_invoice_date, find_invoice_number
+from app.parsing.fields import Found, find_due_date, find_invoice_date, find_invoice_number
 from app.parsing.layout import Line, Word, group_lines
 from app.parsing.lineitems import find_line_items
 from app.parsing.model import AMOUNT_FIELDS, ExtractedInvoice, ParseWarning
@@ -24,6 +24,7 @@ from app.parsing.parties import (
     unlabelled_recipient,
 )
 from app.parsing.pdf import looks_like_pdf, read_text
+from app.parsing.sections import find_sections
 from app.parsing.totals import summarise
 
 #: Country cues that make ambiguous numeric dates (03/04/2024) month-first.
@@ -184,10 +185,13 @@ def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
 
 
 def _parties(invoice: ExtractedInvoice, lines: list[Line]) -> None:
-    buyer = find_buyer(lines)
+    sections = {section.role: section for section in reversed(find_sections(lines))}  # the first of each role
+    seller, buyer_section = sections.get("seller"), sections.get("buyer")
+    buyer = Found(buyer_section.name, 0.9) if buyer_section and buyer_section.name else find_buyer(lines)
     if buyer:
         _set(invoice, "buyer", buyer.value, buyer.confidence)
-    if vendor := find_vendor(lines, buyer=buyer.value if buyer else None):
+    vendor = Found(seller.name, 0.9) if seller and seller.name else None
+    if vendor := vendor or find_vendor(lines, buyer=buyer.value if buyer else None):
         _set(invoice, "vendor", vendor.value, vendor.confidence)
         if address := find_vendor_address(lines, vendor.value):
             _set(invoice, "vendor_address", address.value, address.confidence)
@@ -195,7 +199,10 @@ def _parties(invoice: ExtractedInvoice, lines: list[Line]) -> None:
             buyer = buyer_below_sender_line(lines, vendor.value) or unlabelled_recipient(lines, vendor.value)
             if buyer:
                 _set(invoice, "buyer", buyer.value, buyer.confidence)
-    tax_ids = find_tax_ids(lines, buyer=buyer.value if buyer else None)
+    tax_ids = list(find_tax_ids(lines, buyer=buyer.value if buyer else None))
+    for position, section in enumerate((seller, buyer_section)):
+        if section is not None and section.tax_id:
+            tax_ids[position] = Found(section.tax_id, 0.9)
     for name, found in zip(("vendor_tax_id", "buyer_tax_id"), tax_ids, strict=True):
         if found:
             _set(invoice, name, found.value, found.confidence)

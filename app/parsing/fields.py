@@ -62,7 +62,12 @@ def _document_id(text: str) -> str | None:
 def find_invoice_number(lines: list[Line]) -> Found[str] | None:
     credit_note = any(labels.CREDIT_NOTE_NUMBER.search(line.text) for line in lines)
     candidates: list[tuple[int, str]] = []
-    patterns = [(labels.CREDIT_NOTE_NUMBER, 2), (labels.INVOICE_NUMBER, 1 if credit_note else 2)]
+    # the number a title line states outranks any other labelled number ("Rechnungsnummer" in a payment note)
+    patterns = [
+        (labels.TITLE_NUMBER, 1 if credit_note else 3),
+        (labels.CREDIT_NOTE_NUMBER, 2),
+        (labels.INVOICE_NUMBER, 1 if credit_note else 2),
+    ]
     if not any(labels.INVOICE_NUMBER.search(line.text) for line in lines):
         patterns.append((labels.TRANSACTION_NUMBER, 1))
     for pattern, rank in patterns:
@@ -75,7 +80,7 @@ def find_invoice_number(lines: list[Line]) -> Found[str] | None:
             if (value := _document_id(found.text)) is not None:
                 candidates.append((rank * 3 - found.distance, value))
                 seen_lines.add(found.line)
-    return choose(candidates, {6: 0.95, 5: 0.92, 4: 0.85, 3: 0.8, 2: 0.7, 1: 0.6})
+    return choose(candidates, {9: 0.95, 8: 0.92, 7: 0.9, 6: 0.95, 5: 0.92, 4: 0.85, 3: 0.8, 2: 0.7, 1: 0.6})
 
 
 def _date_label_rank(label: str, kind: re.Pattern[str]) -> int:
@@ -84,6 +89,8 @@ def _date_label_rank(label: str, kind: re.Pattern[str]) -> int:
         return 3
     if kind is labels.INVOICE_DATE and labels.OTHER_DATE.search(label):
         return 0
+    if kind is labels.INVOICE_DATE and labels.TITLE_DATE.search(label):
+        return 3
     if kind is labels.DUE_DATE and (labels.INVOICE_DATE.search(label) or labels.OTHER_DATE.search(label)):
         return 0
     if labels.GENERIC_DATE.search(label):

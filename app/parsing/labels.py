@@ -33,6 +33,12 @@ INVOICE_NUMBER = _any(
     r"^\s*receipt\s*$|^\s*(?:tax\s+)?invoice\s*$",
 )
 
+#: A document title that goes on to its number: "Teilrechnung Bau (875) Nr.", "Facture n°", "Invoice No.".
+TITLE_NUMBER = _any(
+    r"^\s*\w*(?:rechnung|invoice|facture|factura|fattura|faktura|gutschrift|avoir)(?:\s+[^\W\d_]+)?\s*(?:\(\w+\)\s*)?"
+    r"(?:nr\.?|no\.?|n[°º]\.?|#)",
+)
+
 #: A till receipt's transaction number: its number when nothing is labelled as one.
 TRANSACTION_NUMBER = _any(r"\b(?:trans(?:action)?|txn)\.?\s*(?:no\.?|number|#)?(?=\s*:?\s*[A-Z0-9-]*\d)")
 
@@ -66,6 +72,13 @@ INVOICE_DATE = _any(
     r"factuurdatum|datum\s+factuur",
     r"data\s+wystawienia|fakturadatum|data\s+(?:da\s+)?(?:fatura|emiss[aã]o)",
     r"开票日期|発行日|請求日",
+)
+
+#: A document title that goes on to its number and date: "Teilrechnung (875) Nr. 210111 vom",
+#: "Facture n° F-12 du", "Invoice 1042 dated".
+TITLE_DATE = _any(
+    r"^\s*\w*(?:rechnung|invoice|facture|factura|fattura|faktura|gutschrift|avoir|credit\s+note)\b[^:]{0,60}?"
+    r"\s(?:vom|du|del|dated|of|datiert)\s*$",
 )
 
 #: Generic "Date"-like labels: a date next to them is the issue date when no specific label is found.
@@ -174,7 +187,7 @@ TAX_ID = _any(
 
 BUYER = _any(
     r"bill(?:ed)?\s+to|invoice\s+to|sold\s+to|\bcustomer\b(?!\s+(?:no|number|id|ref))|\bclient\b(?!\s*(?:no|n°|number))",
-    r"buyer(?!'s\s+order)|rechnungsempf[äa]nger|rechnung\s+an|\bkunde\b|empf[äa]nger",
+    r"buyer(?!'s\s+order)|rechnungsempf[äa]nger|rechnung\s+an|\bkunde\b|empf[äa]nger|(?<!ver)k[äa]ufer",
     r"factur[ée]\s+[àa]|destinataire|datos\s+del\s+cliente|facturar\s+a|\bcliente\b(?!\s*n)|spett\.?le|intestatario",
     r"\bklant\b(?!\s*n)|factuur\s+aan|gefactureerd\s+aan|nabywca|\bkund\b|k[öo]pare|购买方|购方",
     r"faktureras\s+till|^\s*till\s*$|factuuradres|^\s*aan\s*$|adresse\s+de\s+facturation|rechnungsadresse",

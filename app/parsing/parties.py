@@ -226,7 +226,7 @@ def _is_party_name(text: str) -> bool:
     """A plausible name: has a word of three letters, is not an id, a label or a document title."""
     if not re.search(r"[^\W\d_]{3}|[\u3040-\u9fff]{2}", text) or re.fullmatch(r"[A-Z0-9/#.\-]+", text):
         return False
-    if labels.ATTENTION.search(text) or _TITLES.match(text):
+    if labels.ATTENTION.search(text) or _TITLES.match(text) or text.rstrip().endswith(":"):
         return False
     other_labels = (
         labels.BUYER,
