@@ -98,6 +98,7 @@ TOTAL_STRONG = _any(
     r"total\s+(?:\(?[A-Z]{3}\)?\s*)?(?:ttc)",
     r"total\s+ttc|montant\s+ttc|net\s+[àa]\s+payer|montant\s+total",
     r"gesamtbetrag|rechnungsbetrag|endbetrag|bruttobetrag|gesamtsumme|summe\s+brutto|total\s+inkl|gutschriftbetrag|rechnungssumme",
+    r"brutto\s*summe|gesamt\s*brutto",
     r"importe\s+total|total\s+factura|totale\s+(?:fattura|documento|complessivo)",
     r"totaal\s+(?:incl|te\s+betalen|bedrag)|totaalbedrag",
     r"razem\s+brutto|do\s+zap[łl]aty|att\s+betala|summa\s+att\s+betala",
@@ -136,7 +137,8 @@ TAX_OR_PAYMENT_MARKER = _any(
 )
 
 SUBTOTAL = _any(
-    r"sub\s*-?total|zwischensumme|summe\s+netto|netto\s*summe|nettobetrag|warenwert|summe\s+positionen",
+    r"sub\s*-?total|zwischensumme|summe\s+netto|netto\s*summe|nettobetrag|warenwert|summe\s+(?:der\s+)?positionen",
+    r"positions?summe|summe\s+(?:der\s+)?(?:rechnungs)?positionen|line\s+(?:items?\s+)?total|sum\s+of\s+(?:the\s+)?lines",
     r"total\s+(?:hors\s+taxes?|ht)\b|montant\s+(?:total\s+)?ht\b|total\s+net|net\s+(?:amount|total)",
     r"base\s+imponible|imponibile|totale\s+imponibile|subtotaal|totaal\s+excl|razem\s+netto|warto[śs][ćc]\s+netto",
     r"summa\s+exkl|netto\s+totaal|total\s+exkl|total\s+excl|total\s+before\s+tax|amount\s+before\s+tax",
@@ -146,6 +148,7 @@ SUBTOTAL = _any(
 TAX = _any(
     r"\b(?:vat|tax|gst|hst|qst|pst|cgst|sgst|igst|utgst|cess)\b",
     r"\bmwst\b|\bust\b|umsatzsteuer|mehrwertsteuer|\bmw?st\b|\btva\b|\biva\b|\bbtw\b|\bmoms\b|\bvat\b|\bpdv\b",
+    r"steuerbetrag|\bsteuer\b",
     r"税额|税額|消費税|增值税",
 )
 
@@ -158,6 +161,18 @@ NOT_TAX_AMOUNT = _any(
 
 DISCOUNT = _any(
     r"discount|rabatt|nachlass|remise|r[ée]duction|descuento|sconto|korting|rabat|値引|折扣|%\s*off\b|promo",
+    r"abschl[äa]ge\b|allowances?\b",
+)
+
+#: A document-level surcharge that is not (or not said to be) freight: it takes part in the
+#: arithmetic but is no field of its own.
+CHARGE = _any(r"zuschl[äa]ge?\b|surcharges?\b|\bcharges?\s+total|total\s+(?:of\s+)?charges|majoration|recargo")
+
+#: A total label with one of these states the net amount, however strong its other words
+#: ("Rechnungssumme ohne USt.", "Total amount excl. VAT").
+NET_EXPLICIT = _any(
+    r"ohne\s+(?:ust|mwst|umsatzsteuer|steuer)|excl(?:uding|\.)?\s*(?:vat|tax|gst|mwst|ust|btw)|hors\s+tax|\bnetto\b",
+    r"before\s+tax|sans\s+tva|sin\s+iva|senza\s+iva|exkl(?:usive|\.)?\s*(?:mwst|ust)",
 )
 
 SHIPPING = _any(

@@ -101,10 +101,14 @@ def _kind(label: str) -> str | None:
         return "rounding"
     if labels.SUBTOTAL.search(label) or (labels.NET_MARKER.search(label) and not labels.TOTAL_STRONG.search(label)):
         return "subtotal"
+    if labels.NET_EXPLICIT.search(label) and labels.TOTAL_STRONG.search(label):
+        return "net_total"
     if labels.TAX.search(label) and labels.TAX_INCLUDED.search(label) and not labels.TOTAL_STRONG.search(label):
         return "included_tax"
     if labels.DISCOUNT.search(label):
         return "discount"
+    if labels.CHARGE.search(label):
+        return "charge"
     if labels.SHIPPING.search(label):
         return "shipping"
     if labels.TAX.search(label) and not labels.NOT_TAX_AMOUNT.search(label):
@@ -147,27 +151,35 @@ def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Deci
     shippings = _unique(by_kind.get("shipping", []))
     roundings = _unique(by_kind.get("rounding", []))
 
+    charges = _unique(by_kind.get("charge", []))
+    net_totals = set(by_kind.get("net_total", []))
+
     mentions_tax = any(labels.TAX.search(line.text) for line in lines)
     if by_kind.get("included_tax") and totals and not tax_lines:
         return _tax_included(totals, by_kind["included_tax"], items_total)
     best: tuple[int, Summary] | None = None
     optional_subtotals: list[Decimal | None] = [*subtotals] or [None]
-    for (rank, total), subtotal, tax, discount, shipping, rounding in itertools.product(
-        totals, optional_subtotals, _or_none(taxes), _or_none(discounts), _or_none(shippings), _or_none(roundings)
+    for (rank, total), subtotal, tax, discount, shipping, charge, rounding in itertools.product(
+        totals,
+        optional_subtotals,
+        _or_none(taxes),
+        _or_none(discounts),
+        _or_none(shippings),
+        _or_none(charges),
+        _or_none(roundings),
     ):
-        parts = [subtotal, tax, discount, shipping]
-        if all(part is None for part in parts):
+        parts = [subtotal, tax, discount, shipping, charge]
+        if subtotal is None and tax is None:
             continue
         if tax is None and discount is None and shipping is None and mentions_tax:
             continue  # "subtotal = total" only holds for documents that charge no tax at all
         sign = -1 if total < 0 else 1
-        computed = (subtotal if subtotal is not None else Decimal(0)) - sign * (discount or 0) + (shipping or 0)
-        computed += (tax or 0) + (rounding or 0)
-        if subtotal is None and tax is None:
-            continue
-        if abs(computed - total) > _CENT / 2:
+        net = (subtotal if subtotal is not None else Decimal(0)) - sign * (discount or 0) + (shipping or 0)
+        net += charge or 0
+        if abs(net + (tax or 0) + (rounding or 0) - total) > _CENT / 2:
             continue
         score = rank * 10 + sum(4 for part in parts if part is not None) + (1 if rounding is None else 0)
+        score += 2 if net in net_totals else 0  # the printed net total agrees
         if best is None or score > best[0]:
             summary = Summary(subtotal, discount, shipping, tax, total, rounding, consistent=True)
             best = (score, summary)

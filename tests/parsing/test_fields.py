@@ -145,3 +145,25 @@ def test_tax_labelled_with_its_rate_in_one_run_of_text() -> None:
     summary = summarise(text_lines("Nettobetrag 3.517,60 €\nzzgl. 19 % MwSt. 668,34 €\nRechnungsbetrag 4.185,94 €"))
     assert (summary.subtotal, summary.tax, summary.total) == (Decimal("3517.60"), Decimal("668.34"), Decimal("4185.94"))
     assert summary.consistent
+
+
+def test_summary_with_surcharges_allowances_and_a_stated_net_total() -> None:
+    """A surcharge takes part in the arithmetic without being shipping; the net total printed
+    as 'Rechnungssumme ohne USt.' is no grand total; the VAT recap rows add up to the tax."""
+    page = text_lines(
+        "Art (Kategorie)    Warenwert    Basisbetrag    Steuersatz    Steuerbetrag\n"
+        "Umsatzsteuer (S)    113,03    7    7,91\n"
+        "Umsatzsteuer (S)    64,40    19    12,24\n"
+        "Positionssumme    180,70\n"
+        "Gesamtbetrag der Zuschläge    5,80\n"
+        "Gesamtbetrag der Abschläge    -9,07\n"
+        "Rechnungssumme ohne USt.    177,43\n"
+        "Steuerbetrag in EUR    20,15\n"
+        "Bruttosumme    197,58\n"
+        "Erhaltene Anzahlungen    50,00\n"
+        "Zahlbetrag    147,58\n"
+    )
+    summary = summarise(page)
+    assert summary.consistent
+    assert (summary.subtotal, summary.discount, summary.shipping) == (Decimal("180.70"), Decimal("9.07"), None)
+    assert (summary.tax, summary.total) == (Decimal("20.15"), Decimal("197.58"))
