@@ -99,7 +99,8 @@ def _date_label_rank(label: str, kind: re.Pattern[str]) -> int:
 
 
 def _names_a_date(text: str) -> bool:
-    return any(p.search(text) for p in (labels.INVOICE_DATE, labels.DUE_DATE, labels.OTHER_DATE, labels.GENERIC_DATE))
+    dated = (labels.INVOICE_DATE, labels.DUE_DATE, labels.OTHER_DATE, labels.GENERIC_DATE, labels.TITLE_DATE)
+    return any(p.search(text) for p in dated)
 
 
 def _left_of(line: Line, position: int) -> str:

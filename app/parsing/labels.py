@@ -79,6 +79,7 @@ INVOICE_DATE = _any(
 TITLE_DATE = _any(
     r"^\s*\w*(?:rechnung|invoice|facture|factura|fattura|faktura|gutschrift|avoir|credit\s+note)\b[^:]{0,60}?"
     r"\s(?:vom|du|del|dated|of|datiert)\s*$",
+    r"^[^\W\d_][^,]{1,30},\s*(?:den|le|el|il)\s*$",  # a letter's place and date: "München, den", "Paris, le"
 )
 
 #: Generic "Date"-like labels: a date next to them is the issue date when no specific label is found.
@@ -107,6 +108,7 @@ TOTAL_STRONG = _any(
 
 TOTAL_PLAIN = _any(
     r"^\s*total\b",
+    r"^\s*brutto\b",
     r"\btotal\s*(?:\(?[A-Z]{3}\)?)?\s*[:$€£¥₹]",
     r"^\s*summe\b",
     r"^\s*totale\b",
@@ -189,7 +191,7 @@ ROUNDING = _any(r"round(?:ing|ed)?\s*off|rounding|arrondi|rundung|redondeo|arrot
 
 #: The document is a credit note: its amounts are negative even where they are printed without a sign.
 CREDIT_NOTE_TITLE = _any(
-    r"credit\s*note|gutschrift|creditnota|\bavoir\b|nota\s+de\s+cr[ée]dito|nota\s+di\s+credito|faktura\s+korygująca",
+    r"credit\s*note|gutschrift(?:s?nummer|s?-?nr)?\b|creditnota|\bavoir\b|nota\s+de\s+cr[ée]dito|nota\s+di\s+credito|faktura\s+korygująca",
 )
 
 TAX_ID = _any(

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from app.parsing import labels
 from app.parsing.amounts import AMOUNT_PATTERN, find_amounts
-from app.parsing.layout import Line
+from app.parsing.layout import Cell, Line
 
 _CENT = Decimal("0.01")
 _HAS_DECIMALS = re.compile(r"\d[.,]\d{2}(?!\d)")
@@ -66,15 +66,18 @@ def _is_amount_only(text: str) -> bool:
 
 
 def labelled_amounts(lines: list[Line], *, whole_units: bool) -> list[LabelledAmount]:
-    """Each amount on the page paired with the label text to its left (same cell or the cell before).
+    """Each amount on the page paired with its label: the column header above it in a summary
+    table (see summary_tables), else the text to its left (same cell or the cell before).
 
     A cell followed by an amount-only cell is a label, even with figures in it ("19 % USt. auf
     1.085,75 €" | "206,29 €"): its own figures are a base or a rate, not the value.
     """
-    found: list[LabelledAmount] = []
+    found, in_tables = summary_tables(lines)
     for index, line in enumerate(lines):
         cells = [cell.text for cell in line.cells]
         for position, text in enumerate(cells):
+            if (index, position) in in_tables:
+                continue
             amounts = find_amounts(text)
             if not amounts or not (whole_units or _HAS_DECIMALS.search(text)):
                 continue
@@ -91,6 +94,82 @@ def labelled_amounts(lines: list[Line], *, whole_units: bool) -> list[LabelledAm
                 f"{previous} {own_label}",
             ).strip()
             found.append(LabelledAmount(label, amounts[-1], index))
+    return found
+
+
+_SUMMARY_KINDS = frozenset({"subtotal", "tax", "total", "net_total"})
+#: What the first cell of a summary table's row may say: a rate or tax category, or a total row.
+_ROW_KINDS = frozenset({None, "tax", "total:1", "total:2", "total:3"})
+
+
+def summary_tables(lines: list[Line]) -> tuple[list[LabelledAmount], set[tuple[int, int]]]:
+    """Amounts of summary tables, labelled by their column headers, and the cells they take
+    (line index, cell position).
+
+    A summary table has a header row naming at least two different summary amounts ("Netto |
+    Steuer | Brutto", "Total net | VAT | Total") over rows of figures, one per tax rate, maybe
+    closed by a total row ("Summe | 23,78 | 2,02 | 25,80"). Each column's figure for the
+    document is the total row's, else the only row's, else the column's sum.
+    """
+    found: list[LabelledAmount] = []
+    taken: set[tuple[int, int]] = set()
+    for index, line in enumerate(lines):
+        header = _summary_header(line)
+        if header is None:
+            continue
+        rows: list[tuple[int, dict[str, Decimal], bool]] = []  # (line, {column label: value}, is a total row)
+        for below in range(index + 1, min(index + 8, len(lines))):
+            if lines[below].page != line.page:
+                break
+            if not re.search(r"\w", lines[below].text):
+                continue  # a rule drawn with dashes
+            cells = _row_cells(header, lines[below])
+            if not cells or _kind(lines[below].cells[0].text) not in _ROW_KINDS:
+                break  # past the table, or a summary line of its own ("Positionssumme | 180,70")
+            taken.update((below, position) for position in cells)
+            values = {column: value for column, value in cells.values()}
+            rows.append((below, values, _closes(lines[below].cells[0].text)))
+        closing = [values for _, values, closes in rows if closes]
+        per_rate = [values for _, values, closes in rows if not closes]
+        for column in dict.fromkeys(label for _, values, _ in rows for label in values):
+            if closing and column in closing[-1]:
+                value = closing[-1][column]
+            elif per_rate and all(column in values for values in per_rate):
+                value = sum((values[column] for values in per_rate), Decimal(0))
+            else:
+                continue
+            found.append(LabelledAmount(column, value, index))
+    return found, taken
+
+
+def _closes(row_label: str) -> bool:
+    """A table's last row that adds up the rows above ("Summe", "Total", "Gesamtbetrag")."""
+    kind = _kind(row_label)
+    return kind is not None and kind.startswith("total") and not find_amounts(row_label)
+
+
+def _summary_header(line: Line) -> list[Cell] | None:
+    """The cells of a summary table's header row: words only, naming at least two different
+    summary amounts, and no column of an item table (description, quantity)."""
+    texts = [cell.text for cell in line.cells]
+    kinds = {kind.split(":")[0] for text in texts if (kind := _kind(text))}
+    if len(kinds & _SUMMARY_KINDS) < 2 or any(find_amounts(text) for text in texts):
+        return None
+    if any(labels.COLUMN_DESCRIPTION.search(text) or labels.COLUMN_QUANTITY.search(text) for text in texts):
+        return None
+    return line.cells
+
+
+def _row_cells(header: list[Cell], line: Line) -> dict[int, tuple[str, Decimal]]:
+    """The amount-only cells of ``line`` under a header cell that names an amount:
+    {cell position: (header text, value)}."""
+    found: dict[int, tuple[str, Decimal]] = {}
+    for position, cell in enumerate(line.cells):
+        if not _is_amount_only(cell.text) or not _HAS_DECIMALS.search(cell.text):
+            continue
+        column = next((h.text for h in header if h.x0 < cell.x1 and h.x1 > cell.x0 and _kind(h.text)), None)
+        if column is not None:
+            found[position] = (column, find_amounts(cell.text)[-1])
     return found
 
 
@@ -185,6 +264,8 @@ def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Deci
             best = (score, summary)
     if best is not None:
         summary = best[1]
+        if items_total == summary.total and summary.tax and summary.subtotal not in (None, items_total):
+            summary.subtotal = None  # the lines add up to the gross total: prices include tax, no net subtotal
         summary.confidence = dict.fromkeys(summary.invoice_fields(), 0.97)
         return summary
     return _unchecked(totals, labelled_subtotals, tax_lines)

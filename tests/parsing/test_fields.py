@@ -167,3 +167,24 @@ def test_summary_with_surcharges_allowances_and_a_stated_net_total() -> None:
     assert summary.consistent
     assert (summary.subtotal, summary.discount, summary.shipping) == (Decimal("180.70"), Decimal("9.07"), None)
     assert (summary.tax, summary.total) == (Decimal("20.15"), Decimal("197.58"))
+
+
+def test_vat_table_of_a_receipt_gives_the_tax_and_no_net_subtotal() -> None:
+    """Rows per rate under 'Netto | Steuer | Brutto': the columns add up (or the table's own total
+    row says it); items that add up to the gross total mean prices include tax."""
+    rows = (
+        "Steuer %    Netto    Steuer    Brutto\nA= 19,0%    6,57    1,25    7,82\nB= 7,0%    27,18    1,90    29,08\n"
+    )
+    for page in (rows, rows + "Gesamtbetrag    33,75    3,15    36,90\n"):
+        summary = summarise(text_lines("SUMME EUR    36,90\n" + page), items_total=Decimal("36.90"))
+        assert (summary.subtotal, summary.tax, summary.total) == (None, Decimal("3.15"), Decimal("36.90"))
+
+
+def test_an_item_table_is_no_summary_table() -> None:
+    page = text_lines(
+        "Désignation    Qté    P.U. HT    TVA    Montant HT\n"
+        "Suspension LED    4    389,00 €    20%    1 556,00 €\n"
+        "Total HT    1 556,00 €\nTVA 20%    311,20 €\nTotal TTC    1 867,20 €\n"
+    )
+    summary = summarise(page)
+    assert (summary.subtotal, summary.tax, summary.total) == (Decimal("1556.00"), Decimal("311.20"), Decimal("1867.20"))
