@@ -19,7 +19,7 @@ INVOICE_NUMBER = _any(
     r"(?:bon|beleg)-?\s*(?:nummer|nr\.?)",
     r"(?:facture|avoir)\s*n\s*[°º o]\.?",
     r"\bn[°ºo]\.?\s*(?:de\s+)?(?:facture|factura|fattura)",
-    r"num[ée]ro\s+de\s+(?:facture|factura)",
+    r"n[úu]m[ée]ro\s+de\s+(?:la\s+)?(?:facture|factura)",
     r"factura\s*n[°ºo]\.?",
     r"fattura\s*n(?:\.|°|umero)?",
     r"numero\s+fattura",
@@ -197,7 +197,7 @@ CREDIT_NOTE_TITLE = _any(
 TAX_ID = _any(
     r"\bVAT\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|number|id)?",
     r"USt\.?-?\s*Id(?:Nr|\.-Nr)?\.?|\bUID(?:-Nr\.?)?|MWST-?Nr\.?|\bMWST\b|Steuernummer|St\.?-?Nr\.?",
-    r"(?:N°\s*)?TVA(?:\s+intracom\w*)?|P\.?\s?IVA|Partita\s+IVA|\bNIF\b|\bCIF\b|BTW(?:-?(?:nr|nummer|id))?",
+    r"(?:N°\s*)?TVA(?:\s+intracom\w*)?|P\.?\s?IVA|Partita\s+IVA|\bIVA\b|\bNIF\b|\bCIF\b|BTW(?:-?(?:nr|nummer|id))?",
     r"\bNIP\b|GSTIN(?:/UIN)?|\bABN\b|GST/HST(?:\s+No\.?)?|GST\s+(?:reg\.?\s*)?No\.?|\bEIN\b|Tax\s+ID",
     r"Momsreg\.?(?:nr)?|Org\.?\s*nr|纳税人识别号|统一社会信用代码|登録番号",
 )
@@ -215,6 +215,7 @@ SELLER = _any(
     r"^\s*from\b|\bseller\b|\bsupplier\b|\bvendor\b|verk[äa]ufer|lieferant|[ée]metteur|fournisseur|vendeur",
     r"proveedor|\bemisor\b|leverancier|sprzedawca|s[äa]ljare|cedente|销售方|销方",
     r"^\s*fr[åa]n\s*$|^\s*van\s*$|^\s*von\s*$|^\s*de\s*$",
+    r"sold\s+by|verkauft\s+(?:von|durch)|vendido\s+por|venduto\s+da|vendu\s+par|verkocht\s+door|sprzedawane\s+przez",
 )
 
 #: A postcode and town line of an address: "8400 Winterthur", "2675 LZ Honselersdijk", "Guildford GU1 3AJ",
@@ -232,9 +233,9 @@ SHIP_TO = _any(
 ATTENTION = _any(r"^\s*(?:attn|attention|z\.\s*hd|c/o|à\s+l'attention|c\.a\.|t\.a\.v|per\s+conto)")
 
 LEGAL_FORM = re.compile(
-    r"(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|GMBH|\bAG\b|\bKG\b|e\.\s?K\.|\bmbB\b|\bLtd\.?|\bLTD\.?|\bLimited\b|\bLIMITED\b"
-    r"|\bLLC\b|\bLLP\b|\bInc\.?|\bINC\.?"
-    r"|\bCorp\.?|\bCo\.(?=\s|$)|\bSARL\b|\bSàrl\b|\bSAS\b|\bSA\b|\bS\.A\.|\bS\.L\.|\bS\.r\.l\.|\bS\.p\.A\.|\bS\.n\.c\."
+    r"(?:GmbH(?:\s*&\s*Co\.?\s*KG)?|GMBH|\bAG\b|\bKG\b|e\.\s?K\.|\bmbB\b|\bLtd\b\.?|\bLTD\b\.?|\bLimited\b|\bLIMITED\b"
+    r"|\bLLC\b|\bLLP\b|\bInc\b\.?|\bINC\b\.?|\bS\.\s?[àa]\s?r\.\s?l\.|\bS\.a\.r\.l\."
+    r"|\bCorp\b\.?|\bCo\.(?=\s|$)|\bSARL\b|\bSàrl\b|\bSAS\b|\bSA\b|\bS\.A\.|\bS\.L\.|\bS\.r\.l\.|\bS\.p\.A\.|\bS\.n\.c\."
     r"|\bB\.V\.|\bN\.V\.|\bV\.O\.F\.|\bPty\.?\s+Ltd\b|\bPvt\.?\s+Ltd\.?|\bPrivate\s+Limited\b|\bSp\.\s?z\s?o\.o\."
     r"|\bAB\b|\bApS\b|\bOy\b|株式会社|有限会社|有限公司|合同会社)"
 )

@@ -19,13 +19,15 @@ from app.parsing.fields import Found
 from app.parsing.geometry import cell_above, cell_below
 from app.parsing.layout import Cell, Line
 
+_NUMBER_WORD = re.compile(r"^(?:nr|no|number|nummer|num[ée]ro|id|#)\.?:?$", re.I)
 _ID_CHARS = re.compile(r"^[A-Z0-9][A-Z0-9.\-/]*[A-Z0-9]$")
 _AMOUNT_LIKE = re.compile(r"^\d{1,3}(?:[.,']\d{3})*[.,]\d{2}$")
 _DATE_LIKE = re.compile(r"^\d{1,4}[./-]\d{1,2}[./-]\d{1,4}$")
 _CONNECTORS = {"&", "und", "and", "et", "de", "del", "der", "den", "van", "von", "la", "le", "du", "di", "da", "y", "e"}
 _TITLES = re.compile(
     r"^(?:tax\s+)?invoice$|^rechnung$|^facture$|^factura$|^fattura$|^factuur$|^faktura|^receipt$|^credit\s+note$"
-    r"|^gutschrift$|^creditnota$|^請\s*求\s*書$|^領収書$|^avoir$|^quittung$|^kassenbon$",
+    r"|^gutschrift$|^creditnota$|^請\s*求\s*書$|^領収書$|^avoir$|^quittung$|^kassenbon$"
+    r"|^(?:paid|bezahlt|pagado|pagato|pay[ée]e?|betaald|zap[łl]acono|betald|original|copy|kopie|copia|duplicate)$",
     re.I,
 )
 
@@ -57,6 +59,8 @@ class TaxIdSpot:
 def tax_id_from(text: str) -> str | None:
     """The tax id at the start of ``text`` (after its label), whitespace removed."""
     tokens = text.strip(" :#.").split()
+    while tokens and _NUMBER_WORD.match(tokens[0]):  # "UID Nr.: DE812706034", "VAT No. GB193847266"
+        tokens.pop(0)
     kept: list[str] = []
     for position, token in enumerate(tokens):
         if any(ch.isdigit() for ch in token) or (
@@ -161,7 +165,7 @@ def _company_names(text: str) -> list[str]:
     for match in labels.LEGAL_FORM.finditer(text):
         head = text[: match.start()].rstrip()
         comma = head.endswith(",")  # "Cloudnest, Inc."
-        head = re.split(r"[·|:;,(]|\s[–-]\s", head.rstrip(","))[-1]
+        head = re.split(r"[·|:;,(]|\s[–-](?:\s|$)", head.rstrip(", "))[-1]
         words = head.split()
         kept: list[str] = []
         for word in reversed(words):
@@ -407,6 +411,9 @@ def find_tax_ids(lines: list[Line], *, buyer: str | None = None) -> tuple[Found[
     vendor_votes = Counter(s.value for s in spots if not s.for_buyer)
     buyer_votes = Counter(s.value for s in spots if s.for_buyer)
     vendor = None
+    for value in list(vendor_votes):  # "IVA ESW0184081H" and "NIF W0184081H": the VAT id is the one with its prefix
+        if longer := next((other for other in vendor_votes if other != value and other.endswith(value)), None):
+            vendor_votes[longer] += vendor_votes.pop(value)
     if vendor_votes:
         value, count = vendor_votes.most_common(1)[0]
         in_footer = any(s.in_footer and s.value == value for s in spots)

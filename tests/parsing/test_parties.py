@@ -144,3 +144,20 @@ def test_vendor_address_under_the_name_up_to_the_town() -> None:
 
 def test_no_vendor_address_without_a_town() -> None:
     assert find_vendor_address(text_lines("Jenna Park Design\nhello@jennapark.com"), "Jenna Park Design") is None
+
+
+def test_sold_by_names_the_vendor_and_a_status_stamp_is_no_name() -> None:
+    page = text_lines("Factura\nPagado\nVendido por Amazon EU S.à r.l., Sucursal en España\nIVA ESW0184081H\n")
+    assert find_vendor(page, buyer=None).value == "Amazon EU S.à r.l., Sucursal en España"  # type: ignore[union-attr]
+
+
+def test_weekday_abbreviations_and_corporate_words_are_no_legal_forms() -> None:
+    page = text_lines("Body Corporate BC 400174\nMO - SA 7:00 bis 22:00 Uhr\nREWE Markt GmbH\n")
+    assert find_vendor(page, buyer=None).value == "REWE Markt GmbH"  # type: ignore[union-attr]
+
+
+def test_tax_id_after_a_number_word_and_the_prefixed_form_preferred() -> None:
+    assert tax_id_from(" Nr.: DE812706034") == "DE812706034"
+    page = text_lines("IVA ESW0184081H\nRegistro Mercantil de Madrid    NIF W0184081H\n")
+    vendor, _ = find_tax_ids(page)
+    assert vendor is not None and vendor.value == "ESW0184081H"
