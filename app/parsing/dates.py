@@ -6,6 +6,7 @@ or a country cue the caller passes as ``day_first``); otherwise they stay unread
 
 from __future__ import annotations
 
+import difflib
 import re
 from datetime import date
 
@@ -29,6 +30,23 @@ for _number, _names in enumerate(
 ):
     for _name in _names.split():
         _MONTHS[_name] = _number
+
+
+def month_number(name: str) -> int | None:
+    """The month a name stands for, also when it is misspelt ("Januray", "Febuary"): the known
+    names that begin with the same three letters and are nearly the same word all agree."""
+    name = name.lower().rstrip(".")
+    if name in _MONTHS:
+        return _MONTHS[name]
+    if len(name) < 5:
+        return None
+    matches = {
+        number
+        for known, number in _MONTHS.items()
+        if known[:3] == name[:3] and difflib.SequenceMatcher(None, known, name).ratio() >= 0.8
+    }
+    return matches.pop() if len(matches) == 1 else None
+
 
 _MONTH_NAME = r"(?P<month_name>[^\W\d_]{3,10})\.?"
 _DAY = r"(?P<day>[0-3]?\d)"
@@ -92,7 +110,7 @@ def _from_match(match: re.Match[str], day_first: bool | None) -> date | None:
     if year < 100:
         year += 2000
     if groups.get("month_name"):
-        month = _MONTHS.get(groups["month_name"].lower().rstrip("."))
+        month = month_number(groups["month_name"])
         return _safe_date(year, month, int(groups["day"])) if month else None
     if groups.get("a"):
         # Dotted numeric dates (15.03.2024) are day-first wherever they are written.

@@ -47,7 +47,11 @@ def choose(candidates: list[tuple[int, T]], confidence_by_rank: dict[int, float]
 _SPACED_ID = re.compile(r"^[A-Z]{2,5} \d[A-Za-z0-9/_.\-]*$")
 
 
+_NUMBER_SIGN = re.compile(r"^\s*(?:#|№|no\.|nr\.|n°)\s*", re.I)
+
+
 def _document_id(text: str) -> str | None:
+    text = _NUMBER_SIGN.sub("", text)  # "INVOICE" over "# 9379"
     if _SPACED_ID.match(text.strip()):
         return text.strip()  # a whole value cell such as "FPR 118/24"
     token = _ID_TOKEN.match(text)
@@ -107,6 +111,17 @@ def _left_of(line: Line, position: int) -> str:
     return line.cells[position - 1].text if position > 0 else ""
 
 
+def _wrapped_label(lines: list[Line], index: int, position: int) -> str:
+    """The label left of a cell, with its first half when the label wraps onto this line
+    ("Rechnungsdatum" over "/Lieferdatum | 01 Dezember 2025")."""
+    if position == 0:
+        return ""
+    left = lines[index].cells[position - 1]
+    if left.text.startswith(("/", "(", "&", "-")) and (above := cell_above(lines, index, left, max_lines=1)):
+        return f"{above[1].text} {left.text}"
+    return left.text
+
+
 def _dated_labels(lines: list[Line], day_first: bool | None) -> list[tuple[str, str, date]]:
     """Every date on the page with the label text that goes with it: the text before it in its
     cell, else the cell to its left or the one above it, whichever names a date. Each comes with
@@ -120,7 +135,7 @@ def _dated_labels(lines: list[Line], day_first: bool | None) -> list[tuple[str, 
                 label, context = text[start:offset], _left_of(line, position)
                 start = offset + 1
                 if not label.strip(" :.-"):
-                    neighbours = [(_left_of(line, position), _left_of(line, position - 1))]
+                    neighbours = [(_wrapped_label(lines, index, position), _left_of(line, position - 1))]
                     if (above := cell_above(lines, index, cell)) is not None:
                         above_line = lines[above[0]]
                         above_position = above_line.cells.index(above[1])

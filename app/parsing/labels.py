@@ -148,7 +148,7 @@ SUBTOTAL = _any(
 )
 
 TAX = _any(
-    r"\b(?:vat|tax|gst|hst|qst|pst|cgst|sgst|igst|utgst|cess)\b",
+    r"\b(?:vat|tax|gst|hst|qst|pst|cgst|sgst|igst|utgst|cess)\b|\bg\.s\.t\b|\bv\.a\.t\b",
     r"\bmwst\b|\bust\b|umsatzsteuer|mehrwertsteuer|\bmw?st\b|\btva\b|\biva\b|\bbtw\b|\bmoms\b|\bvat\b|\bpdv\b",
     r"steuerbetrag|\bsteuer\b",
     r"税额|税額|消費税|增值税",
@@ -198,7 +198,7 @@ TAX_ID = _any(
     r"\bVAT\s*(?:reg(?:istration)?\.?\s*)?(?:no\.?|number|id)?",
     r"USt\.?-?\s*Id(?:Nr|\.-Nr)?\.?|\bUID(?:-Nr\.?)?|MWST-?Nr\.?|\bMWST\b|Steuernummer|St\.?-?Nr\.?",
     r"(?:N°\s*)?TVA(?:\s+intracom\w*)?|P\.?\s?IVA|Partita\s+IVA|\bIVA\b|\bNIF\b|\bCIF\b|BTW(?:-?(?:nr|nummer|id))?",
-    r"\bNIP\b|GSTIN(?:/UIN)?|\bABN\b|GST/HST(?:\s+No\.?)?|GST\s+(?:reg\.?\s*)?No\.?|\bEIN\b|Tax\s+ID",
+    r"\bNIP\b|GSTIN(?:/UIN)?|\bABN\b|GST/HST(?:\s+No\.?)?|G\.?S\.?T\.?\s+(?:reg(?:istration)?\.?\s*)?(?:No\.?|number)?|\bEIN\b|Tax\s+ID",
     r"Momsreg\.?(?:nr)?|Org\.?\s*nr|纳税人识别号|统一社会信用代码|登録番号",
 )
 
@@ -208,7 +208,7 @@ BUYER = _any(
     r"factur[ée]\s+[àa]|destinataire|datos\s+del\s+cliente|facturar\s+a|\bcliente\b(?!\s*n)|spett\.?le|intestatario",
     r"\bklant\b(?!\s*n)|factuur\s+aan|gefactureerd\s+aan|nabywca|\bkund\b|k[öo]pare|购买方|购方",
     r"faktureras\s+till|^\s*till\s*$|factuuradres|^\s*aan\s*$|adresse\s+de\s+facturation|rechnungsadresse",
-    r"invoice\s+address|billing\s+address",
+    r"invoice\s+address|billing\s+address|^\s*to\s*:?\s*$",
 )
 
 SELLER = _any(

@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from app.parsing import labels
 from app.parsing.amounts import AMOUNT_PATTERN, find_amounts
+from app.parsing.currency import ISO_CODES
 from app.parsing.layout import Cell, Line
 
 _CENT = Decimal("0.01")
@@ -58,7 +59,8 @@ class Summary:
                 setattr(self, name, -value)
 
 
-_CURRENCY_WORDS = re.compile(r"\b[A-Z]{3}\b|[$€£¥₹]")
+#: Currency codes and signs around a figure (not every three capitals: GST, VAT and TVA are labels).
+_CURRENCY_WORDS = re.compile(r"\b(?:" + "|".join(sorted(ISO_CODES)) + r")\b|[$€£¥₹]")
 
 
 def _is_amount_only(text: str) -> bool:

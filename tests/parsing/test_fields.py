@@ -188,3 +188,19 @@ def test_an_item_table_is_no_summary_table() -> None:
     )
     summary = summarise(page)
     assert (summary.subtotal, summary.tax, summary.total) == (Decimal("1556.00"), Decimal("311.20"), Decimal("1867.20"))
+
+
+def test_a_three_letter_tax_label_is_not_taken_for_a_currency_code() -> None:
+    summary = summarise(text_lines("Sub Total $25.00\nGST $3.75\nTOTAL $28.75"))
+    assert (summary.subtotal, summary.tax, summary.total) == (Decimal("25.00"), Decimal("3.75"), Decimal("28.75"))
+    dotted = summarise(text_lines("NET TOTAL:    $1,992.16\nG.S.T    $298.82\nTOTAL:    $2,290.98"))
+    assert dotted.tax == Decimal("298.82") and dotted.consistent
+
+
+def test_a_date_label_wrapped_over_two_lines() -> None:
+    page = text_lines("Rechnungsdatum\n/Lieferdatum    01 Dezember 2025\nBestelldatum    28 November 2025")
+    assert find_invoice_date(page, day_first=True).value == date(2025, 12, 1)  # type: ignore[union-attr]
+
+
+def test_a_number_under_a_lone_title_after_its_sign() -> None:
+    assert find_invoice_number(text_lines("INVOICE\n# 9379")).value == "9379"  # type: ignore[union-attr]

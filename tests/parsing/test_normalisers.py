@@ -141,3 +141,9 @@ def test_no_sign_takes_the_currency_of_a_country_named_clearly() -> None:
     text = "Glass Ltd, Penrose, Auckland\nAuckland, New Zealand\nwww.glass.co.nz\nInvoice Total 1053.00"
     assert detect_currency(text) == ("NZD", 0.6)
     assert detect_currency("Glass Ltd, Auckland\nInvoice Total 1053.00") == (None, 0.0)
+
+
+def test_a_misspelt_month_is_read_by_its_first_letters() -> None:
+    assert [value for _, value in find_dates("31st Januray 2020")] == [date(2020, 1, 31)]
+    assert [value for _, value in find_dates("3 Febuary 2021")] == [date(2021, 2, 3)]
+    assert find_dates("12 Janitor 2020") == []  # begins like a month, but is no misspelling of one
