@@ -120,14 +120,19 @@ def summary_tables(lines: list[Line]) -> tuple[list[LabelledAmount], set[tuple[i
         if header is None:
             continue
         rows: list[tuple[int, dict[str, Decimal], bool]] = []  # (line, {column label: value}, is a total row)
-        for below in range(index + 1, min(index + 8, len(lines))):
+        wrapped = 0  # lines of words only: a row label wrapped over several lines ("Umsatzsteuer (E)")
+        for below in range(index + 1, min(index + 10, len(lines))):
             if lines[below].page != line.page:
                 break
             if not re.search(r"\w", lines[below].text):
                 continue  # a rule drawn with dashes
+            if not any(find_amounts(cell.text) for cell in lines[below].cells) and wrapped < 2:
+                wrapped += 1
+                continue
             cells = _row_cells(header, lines[below])
             if not cells or _kind(lines[below].cells[0].text) not in _ROW_KINDS:
                 break  # past the table, or a summary line of its own ("Positionssumme | 180,70")
+            wrapped = 0
             taken.update((below, position) for position in cells)
             values = {column: value for column, value in cells.values()}
             rows.append((below, values, _closes(lines[below].cells[0].text)))
