@@ -151,19 +151,23 @@ def _dated_labels(lines: list[Line], day_first: bool | None) -> list[tuple[str, 
 def find_dated(
     lines: list[Line], kind: re.Pattern[str], *, day_first: bool | None, allow_unlabelled: bool
 ) -> Found[date] | None:
-    # In a credit note, "invoice date" is the date of the invoice being credited.
+    # In a credit note that dates itself too, "invoice date" is the date of the invoice being credited.
     credit_note = kind is labels.INVOICE_DATE and any(labels.CREDIT_NOTE_TITLE.search(line.text) for line in lines)
     candidates: list[tuple[int, date]] = []
+    credited: list[date] = []
     for label, context, value in _dated_labels(lines, day_first):
         rank = _date_label_rank(label, kind)
         if rank == 3 and credit_note and not labels.CREDIT_NOTE_TITLE.search(label):
-            rank = 0
+            credited.append(value)
+            continue
         if rank == 2 and labels.REFERENCE_TO_OTHER.search(context):
             rank = 0
         if rank == 1 and not allow_unlabelled:
             continue
         if rank:
             candidates.append((rank, value))
+    if credited and not any(rank >= 2 for rank, _ in candidates):
+        candidates += [(2, value) for value in credited]  # the only labelled date is the credit note's own
     if candidates and max(rank for rank, _ in candidates) == 1 and len({v for _, v in candidates}) > 1:
         return None
     return choose(candidates, {3: 0.95, 2: 0.85, 1: 0.6})

@@ -13,6 +13,8 @@ INVOICE_NUMBER = _any(
     r"invoice\s*(?:no\.?|number|num\.?|#)",
     r"inv\.?\s*(?:no\.?|#)",
     r"(?:tax\s+)?invoice(?=\s*[:#]?\s*[A-Z0-9-]*\d)",
+    # a title followed straight by its number: "Avoir AV-2017-0005", "Rechnung R-1042"
+    r"^\s*(?:rechnung|facture|factura|fattura|factuur|faktura|avoir|gutschrift)(?=\s*[:#]?\s*(?=[A-Z0-9/_.-]*\d)[A-Z0-9][A-Z0-9/_.-]{2,}(?:\s|$))",
     r"(?:receipt|credit\s*note|document|bill)\s*(?:no\.?|number|#)",
     r"rechnungs?-?\s*(?:nummer|nr\.?)",
     r"gutschrift(?:s)?-?\s*(?:nummer|nr\.?)",
@@ -126,6 +128,9 @@ TOTAL_WEAK = _any(
     r"te\s+betalen|da\s+pagare|a\s+pagar",
 )
 
+#: Amounts a company states about itself, never part of an invoice's summary.
+NOT_A_SUMMARY = _any(r"capital|stammkapital|grundkapital|capitale\s+sociale|kapitał\s+zakładowy")
+
 #: A total label with one of these is a net figure (subtotal), never the grand total.
 NET_MARKER = _any(
     r"sub\s*-?total|zwischensumme|netto|\bnet\b(?!\s+[àa]\s+payer)|\bht\b|hors\s+tax|excl|exkl|before\s+tax|vor\s+steuer",
@@ -148,7 +153,7 @@ SUBTOTAL = _any(
 )
 
 TAX = _any(
-    r"\b(?:vat|tax|gst|hst|qst|pst|cgst|sgst|igst|utgst|cess)\b|\bg\.s\.t\b|\bv\.a\.t\b",
+    r"\b(?:vat|tax(?:es)?|gst|hst|qst|pst|cgst|sgst|igst|utgst|cess)\b|\bg\.s\.t\b|\bv\.a\.t\b",
     r"\bmwst\b|\bust\b|umsatzsteuer|mehrwertsteuer|\bmw?st\b|\btva\b|\biva\b|\bbtw\b|\bmoms\b|\bvat\b|\bpdv\b",
     r"steuerbetrag|\bsteuer\b",
     r"税额|税額|消費税|增值税",

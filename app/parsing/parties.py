@@ -194,7 +194,12 @@ def _heading(lines: list[Line]) -> str | None:
         if line.page != 0:
             break
         for cell in line.cells:
-            if _TITLES.match(cell.text.strip()) or not re.search(r"[^\W\d_]{2}", cell.text):
+            if (
+                _TITLES.match(cell.text.strip())
+                or not re.search(r"[^\W\d_]{2}", cell.text)
+                or labels.INVOICE_NUMBER.search(cell.text)
+                or labels.TITLE_NUMBER.search(cell.text)
+            ):
                 continue
             height = max(word.height for word in cell.words)
             if best is None or height > best[0] + 0.5:

@@ -181,6 +181,8 @@ def _row_cells(header: list[Cell], line: Line) -> dict[int, tuple[str, Decimal]]
 
 
 def _kind(label: str) -> str | None:
+    if labels.NOT_A_SUMMARY.search(label):
+        return None
     if labels.PAID.search(label):
         return "paid"
     if labels.ROUNDING.search(label):
@@ -260,6 +262,8 @@ def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Deci
         if tax is None and discount is None and shipping is None and mentions_tax:
             continue  # "subtotal = total" only holds for documents that charge no tax at all
         sign = -1 if total < 0 else 1
+        if tax is not None and sign < 0 < tax:
+            tax = -tax  # a credit note's tax printed without its sign
         net = (subtotal if subtotal is not None else Decimal(0)) - sign * (discount or 0) + (shipping or 0)
         net += charge or 0
         if abs(net + (tax or 0) + (rounding or 0) - total) > _CENT / 2:

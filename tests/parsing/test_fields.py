@@ -204,3 +204,22 @@ def test_a_date_label_wrapped_over_two_lines() -> None:
 
 def test_a_number_under_a_lone_title_after_its_sign() -> None:
     assert find_invoice_number(text_lines("INVOICE\n# 9379")).value == "9379"  # type: ignore[union-attr]
+
+
+def test_a_credit_note_dated_only_by_its_invoice_date_label() -> None:
+    """A credit note whose one dated label says 'Date de facture' dates itself with it; beside a
+    date of its own, the invoice date is the credited invoice's."""
+    alone = text_lines("Avoir AV-2017-0005\nDate de facture    16/11/2017\nFacture liée    FA-2017-0010")
+    assert find_invoice_date(alone, day_first=True).value == date(2017, 11, 16)  # type: ignore[union-attr]
+    assert find_invoice_number(alone).value == "AV-2017-0005"  # type: ignore[union-attr]
+    both = text_lines("Credit note\nDate    20/02/2024\nInvoice date    14/01/2024")
+    assert find_invoice_date(both, day_first=True).value == date(2024, 2, 20)  # type: ignore[union-attr]
+
+
+def test_a_credit_notes_unsigned_tax_and_share_capital_in_the_letterhead() -> None:
+    page = text_lines(
+        "TVA : FR11999999998 - SARL au capital de 120 000,00 €\n"
+        "Total HT    -218,48 €\nTaxes    14,99 €\nTotal TTC    -233,47 €\n"
+    )
+    summary = summarise(page)
+    assert (summary.subtotal, summary.tax, summary.total) == (Decimal("-218.48"), Decimal("-14.99"), Decimal("-233.47"))
