@@ -1,0 +1,43 @@
+"""`python -m app.parsing`: the API's page limit, and XML and OCR files read as the API reads them."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from app.parsing.__main__ import main
+from tests.conftest import ROOT, corpus_bytes
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, object]:
+    status = main(list(args))
+    return status, json.loads(capsys.readouterr().out)
+
+
+def test_page_limit_is_the_apis(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    three_pages = tmp_path / "long.pdf"
+    three_pages.write_bytes(corpus_bytes("us-invoice-02.pdf"))
+    status, invoice = _run(capsys, str(three_pages))
+    assert status == 0 and invoice["pages"] == 3  # type: ignore[index]
+    monkeypatch.setenv("MAX_PAGES", "2")
+    status, refused = _run(capsys, str(three_pages))
+    assert status == 1 and refused["error"]["code"] == "too_many_pages"  # type: ignore[index]
+
+
+def test_xml_and_ocr_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ocr = tmp_path / "scan.ocr.json"
+    ocr.write_bytes(corpus_bytes("cn-fapiao-ocr-01.ocr.json"))
+    status, results = _run(capsys, str(ROOT / "tests" / "samples" / "ubl_invoice.xml"), str(ocr))
+    assert status == 0
+    assert [r["invoice"]["input_format"] for r in results] == ["xml", "ocr_json"]  # type: ignore[union-attr, index]
+
+
+def test_a_file_that_is_no_invoice(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    notes = tmp_path / "notes.md"
+    notes.write_text("# not an invoice")
+    status, answer = _run(capsys, str(notes))
+    assert status == 1 and answer["error"]["code"] == "unsupported_media_type"  # type: ignore[index]
