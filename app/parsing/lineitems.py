@@ -31,6 +31,11 @@ class _Header:
     columns: list[Cell]
     description: int
 
+    @property
+    def quantity_columns(self) -> set[int]:
+        """The columns headed as quantities ("Menge", "Qty", "Quantité")."""
+        return {i for i, cell in enumerate(self.columns) if labels.COLUMN_QUANTITY.search(cell.text)}
+
     def column_of(self, cell: Cell) -> int | None:
         """The column a cell sits in: the head it lines up with (left, right or centre aligned),
         except that text starting right of the previous head belongs to the description, which
@@ -76,18 +81,26 @@ def _numbers(cells: list[Cell]) -> list[Decimal]:
     return values
 
 
-def _quantity_price(numbers: list[Decimal], amount: Decimal) -> tuple[Decimal, Decimal] | None:
-    for quantity, price in itertools.permutations(numbers, 2):
-        if quantity != 0 and abs(quantity * price - amount) <= _TOLERANCE:
-            return quantity, price
-    return None
+def _quantity_price(
+    numbers: list[Decimal], amount: Decimal, quantities: list[Decimal]
+) -> tuple[Decimal, Decimal] | None:
+    """Two figures whose product is ``amount``: the quantity one of ``quantities`` (the figures in
+    the quantity column) when a pair allows it, else the first pair in printed order."""
+    pairs = [
+        (quantity, price)
+        for quantity, price in itertools.permutations(numbers, 2)
+        if quantity != 0 and abs(quantity * price - amount) <= _TOLERANCE
+    ]
+    return next((pair for pair in pairs if pair[0] in quantities), pairs[0] if pairs else None)
 
 
-def _priced_amount(numbers: list[Decimal]) -> tuple[Decimal, Decimal, Decimal] | None:
+def _priced_amount(
+    numbers: list[Decimal], quantities: list[Decimal] | None = None
+) -> tuple[Decimal, Decimal, Decimal] | None:
     """Quantity, unit price and amount: the rightmost figure that is the product of two figures
     before it (the amount column may be followed by tax columns, as on Chinese VAT invoices)."""
     for end in range(len(numbers) - 1, 1, -1):
-        if pair := _quantity_price(numbers[:end], numbers[end]):
+        if pair := _quantity_price(numbers[:end], numbers[end], quantities or []):
             return (*pair, numbers[end])
     return None
 
@@ -172,6 +185,7 @@ def _table_rows(lines: list[Line]) -> list[_Row]:
         if _is_totals_line(line):
             header = None
             continue
+        quantities: list[Decimal] = []
         if len(header.columns) == 1:  # single-spaced text (OCR): no columns to go by
             description, figures_text = _split_trailing_figures(line.text)
             height = max(word.height for word in line.words)
@@ -180,8 +194,9 @@ def _table_rows(lines: list[Line]) -> list[_Row]:
             description, height = _description(line.cells, header)
             figures = [cell for cell in line.cells if _right_of(header.column_of(cell), header.description)]
             numbers = _numbers(figures)
+            quantities = _numbers([cell for cell in figures if header.column_of(cell) in header.quantity_columns])
         if numbers:
-            if (priced := _priced_amount(numbers)) is not None:
+            if (priced := _priced_amount(numbers, quantities)) is not None:
                 quantity, price, amount = priced
                 item = LineItem(
                     description=description or None, quantity=_plain(quantity), unit_price=price, amount=amount

@@ -104,3 +104,13 @@ def test_single_spaced_ocr_rows() -> None:
         ("Geländer schleifen und lackieren", Decimal(38), Decimal("931.00")),
         ("Bark mulch, 1 tonne bag", Decimal(2), Decimal("178.00")),
     ]
+
+
+def test_the_quantity_column_decides_which_factor_is_the_quantity() -> None:
+    """7 × 300 and 300 × 7 both make 2100: the figure under 'Menge' is the quantity."""
+    page = text_lines(
+        "Pos    Beschreibung           Nettopreis    Menge Einheit    Nettobetrag\n"
+        "1      Baugelände abräumen    7,00          300 m2           2.100,00\n"
+    )
+    (item,) = find_line_items(page)
+    assert (item.quantity, item.unit_price, item.amount) == (Decimal(300), Decimal("7.00"), Decimal("2100.00"))
