@@ -59,7 +59,7 @@ REFERENCE_TO_OTHER = _any(
 
 DUE_DATE = _any(
     r"due\s+date|date\s+due|payment\s+due|due\s+by|due\s+on|pay\s+by|payable\s+by|^\s*due\b",
-    r"fällig(?:keit|\s+am)?|zahlbar\b[^.]{0,40}?\bbis\b|zahlungsziel|f[äa]lligkeitsdatum",
+    r"fällig(?:keit|\s+am)?|(?:zahlbar|überweisen|zahlen|begleichen)\b[^.]{0,40}?\bbis\b|zahlungsziel|f[äa]lligkeitsdatum",
     r"[ée]ch[ée]ance|date\s+limite|payable\s+(?:avant|le|jusqu)",
     r"vencimiento|fecha\s+de\s+pago|scadenza|vervaldatum|te\s+betalen\s+voor|termin\s+p[łl]atno[śs]ci|f[öo]rfallodatum|vencimento",
     r"支払期限|お支払期限|お支払期日|付款期限",
@@ -80,7 +80,7 @@ INVOICE_DATE = _any(
 #: "Facture n° F-12 du", "Invoice 1042 dated".
 TITLE_DATE = _any(
     r"^\s*\w*(?:rechnung|invoice|facture|factura|fattura|faktura|gutschrift|avoir|credit\s+note)\b[^:]{0,60}?"
-    r"\s(?:vom|du|del|dated|of|datiert)\s*$",
+    r"\s(?:vom|von|du|del|dated|of|datiert)\s*$",
     r"^[^\W\d_][^,]{1,30},\s*(?:den|le|el|il)\s*$",  # a letter's place and date: "München, den", "Paris, le"
 )
 

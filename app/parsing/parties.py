@@ -15,10 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from app.parsing import labels
+from app.parsing.dates import find_dates
 from app.parsing.fields import Found
 from app.parsing.geometry import cell_above, cell_below
 from app.parsing.layout import Cell, Line
 
+#: What separates name, street and town on a window envelope's sender line.
+_SENDER_SEPARATOR = re.compile(r"\s*[·•●∙|]\s*")
 _NUMBER_WORD = re.compile(r"^(?:nr|no|number|nummer|num[ée]ro|id|#)\.?:?$", re.I)
 _ID_CHARS = re.compile(r"^[A-Z0-9][A-Z0-9.\-/]*[A-Z0-9]$")
 _AMOUNT_LIKE = re.compile(r"^\d{1,3}(?:[.,']\d{3})*[.,]\d{2}$")
@@ -197,6 +200,7 @@ def _heading(lines: list[Line]) -> str | None:
             if (
                 _TITLES.match(cell.text.strip())
                 or not re.search(r"[^\W\d_]{2}", cell.text)
+                or find_dates(cell.text, day_first=None)
                 or labels.INVOICE_NUMBER.search(cell.text)
                 or labels.TITLE_NUMBER.search(cell.text)
             ):
@@ -289,7 +293,7 @@ def buyer_below_sender_line(lines: list[Line], vendor: str) -> Found[str] | None
     key = name_key(vendor)
     for index, line in enumerate(lines):
         for cell in line.cells:
-            if "·" in cell.text and name_key(cell.text.split("·")[0]) == key:
+            if (parts := _SENDER_SEPARATOR.split(cell.text)) and len(parts) > 1 and name_key(parts[0]) == key:
                 below = cell_below(lines, index, cell)
                 if below is not None and _is_party_name(below[1].text):
                     return Found(below[1].text.strip(), 0.7)
@@ -385,7 +389,8 @@ def find_vendor(lines: list[Line], *, buyer: str | None) -> Found[str] | None:
                 spelled.setdefault(key, name)
                 votes[key] += 1 + (2 if index in footer else 0) + (2 if line.page == 0 and index < 8 else 0)
                 # "ACME GmbH · Street 1 · City": a sender line names the vendor
-                votes[key] += 3 if "·" in cell.text and name_key(cell.text.split("·")[0]) == key else 0
+                parts = _SENDER_SEPARATOR.split(cell.text)
+                votes[key] += 3 if len(parts) > 1 and name_key(parts[0]) == key else 0
     heading = _heading(lines)
     if heading and name_key(heading) != buyer_key:
         extended = _with_legal_form(heading, lines)

@@ -181,6 +181,7 @@ def _row_cells(header: list[Cell], line: Line) -> dict[int, tuple[str, Decimal]]
 
 
 def _kind(label: str) -> str | None:
+    label = " ".join(_CURRENCY_WORDS.sub(" ", label).split())  # "Total € Incl. VAT" reads "Total Incl. VAT"
     if labels.NOT_A_SUMMARY.search(label):
         return None
     if labels.PAID.search(label):

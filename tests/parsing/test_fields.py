@@ -223,3 +223,8 @@ def test_a_credit_notes_unsigned_tax_and_share_capital_in_the_letterhead() -> No
     )
     summary = summarise(page)
     assert (summary.subtotal, summary.tax, summary.total) == (Decimal("-218.48"), Decimal("-14.99"), Decimal("-233.47"))
+
+
+def test_a_currency_sign_inside_a_total_label() -> None:
+    summary = summarise(text_lines("Subtotal    573.00\n19% VAT    108.87\nTotal € Incl. VAT    681.87"))
+    assert summary.total == Decimal("681.87") and summary.consistent

@@ -161,3 +161,13 @@ def test_tax_id_after_a_number_word_and_the_prefixed_form_preferred() -> None:
     page = text_lines("IVA ESW0184081H\nRegistro Mercantil de Madrid    NIF W0184081H\n")
     vendor, _ = find_tax_ids(page)
     assert vendor is not None and vendor.value == "ESW0184081H"
+
+
+def test_a_date_is_no_vendor_heading_and_bullets_separate_a_sender_line() -> None:
+    page = text_lines(
+        "February 17, 2026\nCronus Ltd\nBei Spiel GmbH ● Ecke 12 ● 12345 Stadthausen\nTheodor Est\nBahnstr. 42"
+    )
+    vendor = find_vendor(page, buyer=None)
+    assert vendor is not None and vendor.value != "February 17, 2026"
+    buyer = buyer_below_sender_line(page, "Bei Spiel GmbH")
+    assert buyer is not None and buyer.value == "Theodor Est"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from app.parsing.document import extract_fields
-from app.parsing.fields import find_invoice_date, find_invoice_number
+from app.parsing.fields import find_due_date, find_invoice_date, find_invoice_number
 from app.parsing.layout import text_lines
 from app.parsing.model import ExtractedInvoice
 from app.parsing.sections import find_sections
@@ -66,3 +66,10 @@ def test_the_whole_page_reads_both_parties() -> None:
     assert (invoice.vendor, invoice.vendor_tax_id) == ("Lieferant GmbH", "DE123456789")
     assert (invoice.buyer, invoice.buyer_tax_id) == ("Kunden AG Mitte", "DE987654321")
     assert (invoice.invoice_number, invoice.currency) == ("471102", "EUR")
+
+
+def test_title_number_and_date_with_von_and_a_due_date_asked_for_in_a_sentence() -> None:
+    page = text_lines("2019-02-03\nRechnung # RE-20171118/506 von 18.11.2017\nBitte überweisen Sie bis zum 09.12.2017.")
+    assert find_invoice_number(page).value == "RE-20171118/506"  # type: ignore[union-attr]
+    assert find_invoice_date(page, day_first=True).value == date(2017, 11, 18)  # type: ignore[union-attr]
+    assert find_due_date(page, day_first=True).value == date(2017, 12, 9)  # type: ignore[union-attr]
