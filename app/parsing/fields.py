@@ -160,8 +160,10 @@ def find_dated(
         if rank == 3 and credit_note and not labels.CREDIT_NOTE_TITLE.search(label):
             credited.append(value)
             continue
-        if rank == 2 and labels.REFERENCE_TO_OTHER.search(context):
-            rank = 0
+        if (rank == 2 and labels.REFERENCE_TO_OTHER.search(context)) or (
+            rank == 3 and labels.REFERENCE_TO_OTHER.search(label) and not labels.TITLE_DATE.search(label)
+        ):
+            rank = 0  # the date of another document: the order, the invoice this one relates to
         if rank == 1 and not allow_unlabelled:
             continue
         if rank:

@@ -54,6 +54,7 @@ CREDIT_NOTE_NUMBER = _any(
 #: A number label on a line with one of these names another document (the corrected invoice, an order).
 REFERENCE_TO_OTHER = _any(
     r"original|zu\s+rechnung|bezug|corrects?|relates?\s+to|r[ée]f[ée]rence\s+facture|betreft\s+factuur",
+    r"associ[ée]e|li[ée]e\b|related|preceding|vorhergehend|zugeh[öo]rig",
     r"\border\b|bestell|auftrag|commande|pedido|ordine|bestelling|\bpo\b",
 )
 
@@ -173,7 +174,15 @@ DISCOUNT = _any(
 
 #: A document-level surcharge that is not (or not said to be) freight: it takes part in the
 #: arithmetic but is no field of its own.
-CHARGE = _any(r"zuschl[äa]ge?\b|surcharges?\b|\bcharges?\s+total|total\s+(?:of\s+)?charges|majoration|recargo")
+CHARGE = _any(
+    r"zuschl[äa]ge?\b|surcharges?\b|\bcharges?\s+total|total\s+(?:of\s+)?charges|majoration|recargo|^\s*charges?\s*:",
+)
+
+#: The tax of all rates together: "Total TVA", "VAT total", "USt. gesamt", "Summe MwSt.".
+TAX_TOTAL = _any(
+    r"(?:total|summe|gesamt|totale)\s+(?:de\s+la\s+)?(?:tax|vat|tva|iva|mwst|ust|gst|btw|moms|steuer)\b",
+    r"\b(?:tax|vat|tva|iva|mwst|ust|gst|btw|moms)\.?\s+(?:total|gesamt|totale)\b",
+)
 
 #: A total label with one of these states the net amount, however strong its other words
 #: ("Rechnungssumme ohne USt.", "Total amount excl. VAT").
@@ -213,7 +222,7 @@ BUYER = _any(
     r"factur[ée]\s+[àa]|destinataire|datos\s+del\s+cliente|facturar\s+a|\bcliente\b(?!\s*n)|spett\.?le|intestatario",
     r"\bklant\b(?!\s*n)|factuur\s+aan|gefactureerd\s+aan|nabywca|\bkund\b|k[öo]pare|购买方|购方",
     r"faktureras\s+till|^\s*till\s*$|factuuradres|^\s*aan\s*$|adresse\s+de\s+facturation|rechnungsadresse",
-    r"invoice\s+address|billing\s+address|^\s*to\s*:?\s*$",
+    r"invoice\s+address|billing\s+address|^\s*to\s*:?\s*$|adresse\s+du\s+client",
 )
 
 SELLER = _any(

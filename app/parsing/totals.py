@@ -120,19 +120,23 @@ def summary_tables(lines: list[Line]) -> tuple[list[LabelledAmount], set[tuple[i
         if header is None:
             continue
         rows: list[tuple[int, dict[str, Decimal], bool]] = []  # (line, {column label: value}, is a total row)
-        wrapped = 0  # lines of words only: a row label wrapped over several lines ("Umsatzsteuer (E)")
+        # up to two lines without figures in the table's columns may come between: a row label
+        # wrapped over several lines ("Umsatzsteuer (E)"), a paragraph of the next column
+        passed = 0
         for below in range(index + 1, min(index + 10, len(lines))):
             if lines[below].page != line.page:
                 break
             if not re.search(r"\w", lines[below].text):
                 continue  # a rule drawn with dashes
-            if not any(find_amounts(cell.text) for cell in lines[below].cells) and wrapped < 2:
-                wrapped += 1
-                continue
             cells = _row_cells(header, lines[below])
-            if not cells or _kind(lines[below].cells[0].text) not in _ROW_KINDS:
-                break  # past the table, or a summary line of its own ("Positionssumme | 180,70")
-            wrapped = 0
+            if not cells:
+                passed += 1
+                if passed > 2:
+                    break
+                continue
+            if _kind(lines[below].cells[0].text) not in _ROW_KINDS:
+                break  # past the table: a summary line of its own ("Positionssumme | 180,70")
+            passed = 0
             taken.update((below, position) for position in cells)
             values = {column: value for column, value in cells.values()}
             rows.append((below, values, _closes(lines[below].cells[0].text)))
@@ -200,7 +204,7 @@ def _kind(label: str) -> str | None:
         return "charge"
     if labels.SHIPPING.search(label):
         return "shipping"
-    if labels.TAX.search(label) and not labels.NOT_TAX_AMOUNT.search(label):
+    if labels.TAX_TOTAL.search(label) or (labels.TAX.search(label) and not labels.NOT_TAX_AMOUNT.search(label)):
         return "tax"
     if labels.TOTAL_STRONG.search(label):
         return "total:3"

@@ -228,3 +228,18 @@ def test_a_credit_notes_unsigned_tax_and_share_capital_in_the_letterhead() -> No
 def test_a_currency_sign_inside_a_total_label() -> None:
     summary = summarise(text_lines("Subtotal    573.00\n19% VAT    108.87\nTotal € Incl. VAT    681.87"))
     assert summary.total == Decimal("681.87") and summary.consistent
+
+
+def test_a_total_row_under_its_header_with_a_paragraph_between_and_a_related_invoice_date() -> None:
+    page = text_lines(
+        "Date :    31/12/2018\n"
+        "DATE DE FACTURE ASSOCIÉE :    30/11/2018\n"
+        "TOTAL HT        TOTAL TVA        TOTAL TTC\n"
+        "de trois fois le taux d'intérêt légal.\n"
+        "100,00          10,00            110,00\n"
+        "Acompte :    10,00\n"
+        "NET A PAYER    100,00 EUR\n"
+    )
+    summary = summarise(page)
+    assert (summary.subtotal, summary.tax, summary.total) == (Decimal("100.00"), Decimal("10.00"), Decimal("110.00"))
+    assert find_invoice_date(page, day_first=True).value == date(2018, 12, 31)  # type: ignore[union-attr]
