@@ -147,7 +147,8 @@ TAX_OR_PAYMENT_MARKER = _any(
 SUBTOTAL = _any(
     r"sub\s*-?total|zwischensumme|summe\s+netto|netto\s*summe|nettobetrag|warenwert|summe\s+(?:der\s+)?positionen",
     r"positions?summe|summe\s+(?:der\s+)?(?:rechnungs)?positionen|line\s+(?:items?\s+)?total|sum\s+of\s+(?:the\s+)?lines",
-    r"total\s+(?:hors\s+taxes?|ht)\b|montant\s+(?:total\s+)?ht\b|total\s+net|net\s+(?:amount|total)",
+    r"summe\s+(?:der\s+|aller\s+)?netto\s*betr[äa]ge|sum\s+of\s+(?:all\s+)?invoice\s+line\s+net\s+amounts?",
+    r"total\s+(?:hors\s+(?:taxes?|tva)|ht)\b|montant\s+(?:total\s+)?ht\b|total\s+net|net\s+(?:amount|total)",
     r"base\s+imponible|imponibile|totale\s+imponibile|subtotaal|totaal\s+excl|razem\s+netto|warto[śs][ćc]\s+netto",
     r"summa\s+exkl|netto\s+totaal|total\s+exkl|total\s+excl|total\s+before\s+tax|amount\s+before\s+tax",
     r"合计金额|小計|税抜合計|^\s*合\s*计",
@@ -180,14 +181,18 @@ CHARGE = _any(
 
 #: The tax of all rates together: "Total TVA", "VAT total", "USt. gesamt", "Summe MwSt.".
 TAX_TOTAL = _any(
-    r"(?:total|summe|gesamt|totale)\s+(?:de\s+la\s+)?(?:tax|vat|tva|iva|mwst|ust|gst|btw|moms|steuer)\b",
+    r"(?:total|summe|gesamt|totale)\s+(?:de\s+la\s+)?(?:tax|vat|tva|iva|mwst|ust|gst|btw|moms|\w*steuer)\b",
     r"\b(?:tax|vat|tva|iva|mwst|ust|gst|btw|moms)\.?\s+(?:total|gesamt|totale)\b",
+    # a total whose last word is the tax: "Gesamtbetrag der Rechnungsumsatzsteuer", "Invoice total VAT amount"
+    r"^\s*(?:\w+\s+)?(?:gesamt\w*|summe|total)\b(?!.*\b(?:incl|inkl|einschl|with|mit|ttc|without|ohne|excl|exkl|hors|sans|sin|senza|before|net|netto)\b)"
+    r".*(?:umsatzsteuer|mehrwertsteuer|\bmwst|\bust|\bvat|\btva|\biva|\btax|\bgst|\bbtw)\b\.?(?:\s+amount)?\s*:?\s*$",
 )
 
 #: A total label with one of these states the net amount, however strong its other words
 #: ("Rechnungssumme ohne USt.", "Total amount excl. VAT").
 NET_EXPLICIT = _any(
-    r"ohne\s+(?:ust|mwst|umsatzsteuer|steuer)|excl(?:uding|\.)?\s*(?:vat|tax|gst|mwst|ust|btw)|hors\s+tax|\bnetto\b",
+    r"ohne\s+(?:ust|mwst|umsatzsteuer|steuer)|excl(?:uding|\.)?\s*(?:vat|tax|gst|mwst|ust|btw)|hors\s+(?:tax|tva)|\bnetto\b",
+    r"without\s+(?:vat|tax|gst)",
     r"before\s+tax|sans\s+tva|sin\s+iva|senza\s+iva|exkl(?:usive|\.)?\s*(?:mwst|ust)",
 )
 

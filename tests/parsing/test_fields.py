@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from app.parsing.fields import find_due_date, find_invoice_date, find_invoice_number
 from app.parsing.layout import text_lines
-from app.parsing.totals import summarise
+from app.parsing.totals import _kind, summarise
 
 
 def test_invoice_number_labels_in_many_languages() -> None:
@@ -243,3 +245,25 @@ def test_a_total_row_under_its_header_with_a_paragraph_between_and_a_related_inv
     summary = summarise(page)
     assert (summary.subtotal, summary.tax, summary.total) == (Decimal("100.00"), Decimal("10.00"), Decimal("110.00"))
     assert find_invoice_date(page, day_first=True).value == date(2018, 12, 31)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("label", "kind"),
+    [
+        # the names EN 16931 gives its totals, as e-invoice viewers print them
+        ("Sum of Invoice line net amount", "subtotal"),
+        ("Invoice total amount without VAT", "net_total"),
+        ("Invoice total VAT amount", "tax"),
+        ("Invoice total amount with VAT", "total:3"),
+        ("Amount due for payment", "total:1"),
+        ("Summe der Nettobeträge aller Rechnungspositionen", "subtotal"),
+        ("Gesamtbetrag der Rechnung ohne Umsatzsteuer", "net_total"),
+        ("Gesamtbetrag der Rechnungsumsatzsteuer", "tax"),
+        ("Gesamtbetrag einschl. Umsatzsteuer", "total:3"),
+        ("Summe Umsatzsteuer", "tax"),
+        ("TOTAL TVA", "tax"),
+        ("Total hors TVA", "subtotal"),
+    ],
+)
+def test_summary_labels_of_e_invoice_viewers(label: str, kind: str) -> None:
+    assert _kind(label) == kind
