@@ -17,6 +17,7 @@ INVOICE_NUMBER = _any(
     r"^\s*(?:rechnung|facture|factura|fattura|factuur|faktura|avoir|gutschrift)(?=\s*[:#]?\s*(?=[A-Z0-9/_.-]*\d)[A-Z0-9][A-Z0-9/_.-]{2,}(?:\s|$))",
     r"(?:receipt|credit\s*note|document|bill)\s*(?:no\.?|number|#)",
     r"rechnungs?-?\s*(?:nummer|nr\.?)",
+    r"\b(?:rg|re|rech|rechn)\.?\s*-?\s*nr\.?|\bfact\.?\s*n[°º]|\bfakt\.?\s*nr\.?|\binv\.?\s*nr\.?",
     r"gutschrift(?:s)?-?\s*(?:nummer|nr\.?)",
     r"(?:bon|beleg)-?\s*(?:nummer|nr\.?)",
     r"(?:facture|avoir)\s*n\s*[°º o]\.?",
@@ -68,7 +69,7 @@ DUE_DATE = _any(
 
 INVOICE_DATE = _any(
     r"invoice\s+date|date\s+of\s+issue|issue\s+date|date\s+issued|issued(?:\s+on)?\b|tax\s+invoice\s+date",
-    r"rechnungsdatum|ausstellungsdatum|belegdatum",
+    r"rechnungsdatum|ausstellungsdatum|belegdatum|\b(?:rg|re|rech|rechn)\.?\s*-?\s*datum|\binv\.?\s*date",
     r"date\s+de\s+(?:la\s+)?factur(?:e|ation)|date\s+d['’]émission",
     r"fecha\s+(?:de\s+)?(?:la\s+)?(?:factura|emisi[oó]n)",
     r"data\s+(?:della\s+)?(?:fattura|emissione)|data\s+documento",

@@ -49,7 +49,7 @@ class Cell(_WordSpan):
 
     @property
     def text(self) -> str:
-        return " ".join(word.text for word in self.words)
+        return joined(self.words)
 
     @property
     def x0(self) -> float:
@@ -68,7 +68,17 @@ class Line(_WordSpan):
 
     @property
     def text(self) -> str:
-        return " ".join(word.text for word in self.words)
+        return joined(self.words)
+
+
+#: Three or more single letters in a row: a letter-spaced heading ("I N V O I C E").
+_LETTER_SPACED = re.compile(r"\b[^\W\d_](?: [^\W\d_]){2,}\b")
+
+
+def joined(words: list[Word]) -> str:
+    """The words' text, a letter-spaced run of single letters read as the word it spells."""
+    text = " ".join(word.text for word in words)
+    return _LETTER_SPACED.sub(lambda match: match.group().replace(" ", ""), text) if " " in text else text
 
 
 #: A horizontal gap wider than this many times the line's median character height splits cells.

@@ -73,3 +73,11 @@ def test_title_number_and_date_with_von_and_a_due_date_asked_for_in_a_sentence()
     assert find_invoice_number(page).value == "RE-20171118/506"  # type: ignore[union-attr]
     assert find_invoice_date(page, day_first=True).value == date(2017, 11, 18)  # type: ignore[union-attr]
     assert find_due_date(page, day_first=True).value == date(2017, 12, 9)  # type: ignore[union-attr]
+
+
+def test_letter_spaced_titles_and_abbreviated_labels() -> None:
+    page = text_lines("R E C H N U N G\nRg.-Nr.:    2024-118\nRe.-Datum:    03.04.2024")
+    assert page[0].text == "RECHNUNG"
+    assert find_invoice_number(page).value == "2024-118"  # type: ignore[union-attr]
+    assert find_invoice_date(page, day_first=True).value == date(2024, 4, 3)  # type: ignore[union-attr]
+    assert text_lines("Format A 4 quer")[0].text == "Format A 4 quer"  # a letter beside a figure stays
