@@ -152,13 +152,34 @@ def group_lines(words: list[Word], page: int) -> list[Line]:
         lines.append(Line(page=page, words=[word]))
     for line in lines:
         line.words.sort(key=lambda w: w.x0)
-        line.cells = _split_cells(line.words)
+    cell_gap = max(CELL_GAP, WORD_GAPS_PER_CELL_GAP * _word_gap(lines))
+    for line in lines:
+        line.cells = _split_cells(line.words, cell_gap)
     return lines
 
 
-def _split_cells(words: list[Word]) -> list[Cell]:
+#: A cell gap is at least this many times the page's usual gap between two words of a phrase.
+WORD_GAPS_PER_CELL_GAP = 2.5
+_PHRASE_WORD = re.compile(r"^[^\W\d_][^\W\d_.,:;'’-]*[.,:;]?$")
+
+
+def _word_gap(lines: list[Line]) -> float:
+    """The page's usual gap between two words of a phrase, in character heights (about 0.3 in a
+    typeset page, 0.5 in a monospaced one). Text layers laid over a scan by OCR software may draw
+    words in a font narrower than the scan's, which widens every gap between their boxes."""
+    gaps = sorted(
+        (right.x0 - left.x1) / max(min(left.height, right.height), 1.0)
+        for line in lines
+        for left, right in itertools.pairwise(line.words)
+        if _PHRASE_WORD.match(left.text) and _PHRASE_WORD.match(right.text)
+    )
+    usual = [gap for gap in gaps if -0.5 < gap < 3]
+    return usual[len(usual) // 2] if len(usual) >= 10 else 0.0
+
+
+def _split_cells(words: list[Word], cell_gap: float = CELL_GAP) -> list[Cell]:
     heights = sorted(word.height for word in words)
-    gap_limit = heights[len(heights) // 2] * CELL_GAP
+    gap_limit = heights[len(heights) // 2] * cell_gap
     cells = [Cell([words[0]])]
     for previous, word in itertools.pairwise(words):
         if word.x0 - previous.x1 > gap_limit:

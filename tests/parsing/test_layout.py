@@ -6,7 +6,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from app.parsing import parse_document
-from app.parsing.layout import group_lines, page_words
+from app.parsing.layout import Word, group_lines, page_words
 from bench.layout import differences, pdf_paths, pdfium_words
 from tests.conftest import need
 from tests.pdfs import poor_metrics_pdf
@@ -53,3 +53,29 @@ def test_every_corpus_pdf_agrees_with_pdfium() -> None:
     paths = pdf_paths()
     need(len(paths) > 50, "the corpora beside the project (../shared/corpus*)")
     assert {path.name: found[:2] for path in paths if (found := differences(path))} == {}
+
+
+def _row(top: float, texts: list[str], gap: float, height: float = 6.0, char: float = 3.0) -> list[Word]:
+    words, x = [], 50.0
+    for text in texts:
+        words.append(Word(text, x, top, x + char * len(text), top + height))
+        x += char * len(text) + gap
+    return words
+
+
+def test_phrases_of_an_ocr_text_layer_stay_one_cell() -> None:
+    """OCR software may lay its words over a scan in a narrower font: every gap between word boxes
+    is wide (here 1.6 character heights), and only a gap much wider than the usual one splits cells."""
+    phrases = [["Account", "number:"], ["Customer", "service", "line"], ["Invoice", "date:"]] * 4
+    words = [word for row, texts in enumerate(phrases) for word in _row(20.0 * row, texts, gap=9.6)]
+    words += [*_row(300.0, ["Total", "due:"], gap=9.6), Word("$220.16", 300.0, 300.0, 330.0, 306.0)]
+    lines = group_lines(words, 0)
+    assert [cell.text for cell in lines[0].cells] == ["Account number:"]
+    assert [cell.text for cell in lines[-1].cells] == ["Total due:", "$220.16"]
+
+
+def test_a_typeset_page_splits_cells_at_a_modest_gap() -> None:
+    phrases = [["Account", "number:"], ["Customer", "service", "line"]] * 6
+    words = [word for row, texts in enumerate(phrases) for word in _row(20.0 * row, texts, gap=1.8)]
+    words += [*_row(300.0, ["Invoice", "date:"], gap=1.8), Word("13.12.2019", 124.0, 300.0, 154.0, 306.0)]
+    assert [cell.text for cell in group_lines(words, 0)[-1].cells] == ["Invoice date:", "13.12.2019"]
