@@ -7,6 +7,7 @@ one run-on string, and a label's value can be looked for to its right or below i
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 import unicodedata
@@ -47,8 +48,9 @@ class _WordSpan:
 class Cell(_WordSpan):
     words: list[Word]
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
+        """Read once the words are all in (layout building only appends before anyone reads)."""
         return joined(self.words)
 
     @property
@@ -66,7 +68,7 @@ class Line(_WordSpan):
     words: list[Word]
     cells: list[Cell] = field(default_factory=list)
 
-    @property
+    @functools.cached_property
     def text(self) -> str:
         return joined(self.words)
 
