@@ -7,10 +7,12 @@ import io
 import os
 import subprocess
 import unicodedata
+from collections.abc import Iterator
 
 import pypdfium2 as pdfium
 
 from app.ocr.imaging import prepare
+from app.ocr.pages import OcrFailed, Reading, mean_confidence
 from app.parsing.layout import Word
 
 #: Render resolution: tesseract reads 300 dpi scans best.
@@ -22,26 +24,26 @@ _ENV = {**os.environ, "OMP_THREAD_LIMIT": "1"}
 _MIN_CONFIDENCE = 30.0
 
 
-class TesseractError(RuntimeError):
-    pass
+def read_page(page: pdfium.PdfPage, *, languages: str) -> Reading:
+    """The words on a scanned page, with boxes in PDF points from the top left (of the
+    straightened page), and tesseract's confidence in all it read there (noise included)."""
+    image = prepare(page.render(scale=DPI / 72, grayscale=True).to_pil())
+    png = io.BytesIO()
+    image.save(png, format="PNG")
+    tsv = _run(png.getvalue(), languages)
+    return Reading(_words(tsv, points_per_pixel=72 / DPI), mean_confidence(list(_scored(tsv))))
 
 
-def recognise_pdf(data: bytes, *, languages: str, max_pages: int) -> list[list[Word]]:
-    """The words on each page of a scanned PDF, with boxes in PDF points from the top left (of the
-    straightened page)."""
-    document = pdfium.PdfDocument(data)
+def installed_languages() -> set[str]:
+    """The language packs tesseract has (none when it is not installed)."""
     try:
-        pages = []
-        for index in range(min(len(document), max_pages)):
-            page = document[index]
-            image = prepare(page.render(scale=DPI / 72, grayscale=True).to_pil())
-            page.close()
-            png = io.BytesIO()
-            image.save(png, format="PNG")
-            pages.append(_words(_run(png.getvalue(), languages), points_per_pixel=72 / DPI))
-        return pages
-    finally:
-        document.close()
+        done = subprocess.run(["tesseract", "--list-langs"], capture_output=True, check=False, env=_ENV)
+    except FileNotFoundError:
+        return set()
+    if done.returncode != 0:
+        return set()
+    # The first line is a heading ("List of available languages in ...").
+    return {line.strip() for line in done.stdout.decode("utf-8", errors="replace").splitlines()[1:] if line.strip()}
 
 
 def _run(image: bytes, languages: str) -> str:
@@ -56,18 +58,30 @@ def _run(image: bytes, languages: str) -> str:
             check=False,
         )
     except FileNotFoundError as exc:
-        raise TesseractError("tesseract is not installed (Debian package tesseract-ocr)") from exc
+        raise OcrFailed("tesseract is not installed (Debian package tesseract-ocr)") from exc
     if done.returncode != 0:
-        raise TesseractError(f"tesseract failed with exit code {done.returncode}")
+        raise OcrFailed(f"tesseract failed with exit code {done.returncode}")
     return done.stdout.decode("utf-8", errors="replace")
+
+
+def _rows(tsv: str) -> Iterator[dict[str, str]]:
+    """TSV rows of recognised words (level 5) with text."""
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        if row.get("level") == "5" and (row.get("text") or "").strip():
+            yield row
+
+
+def _scored(tsv: str) -> Iterator[tuple[str, float]]:
+    for row in _rows(tsv):
+        yield row["text"].strip(), max(float(row.get("conf") or 0), 0.0) / 100
 
 
 def _words(tsv: str, *, points_per_pixel: float) -> list[Word]:
     words: list[Word] = []
     previous_line: tuple[str, ...] | None = None
-    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
-        text = (row.get("text") or "").strip()
-        if row.get("level") != "5" or not text or float(row.get("conf") or -1) < _MIN_CONFIDENCE:
+    for row in _rows(tsv):
+        text = row["text"].strip()
+        if float(row.get("conf") or -1) < _MIN_CONFIDENCE:
             continue
         left, top = float(row["left"]), float(row["top"])
         width, height = float(row["width"]), float(row["height"])
