@@ -50,7 +50,8 @@ class Settings(BaseSettings):
     parse_timeout_seconds: float = Field(default=30.0, gt=0)
     parse_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)
     parse_memory_mb: int = Field(default=1536, ge=256)
-    ocr_engine: Literal["none", "tesseract", "baidu"] = "none"
+    # "auto": the local engines installed (see app/ocr/scanned.py), so a dropped scan is read
+    ocr_engine: Literal["auto", "none", "tesseract", "rapidocr", "baidu"] = "auto"
     ocr_languages: str = Field(default="eng+deu+fra+nld+chi_sim+jpn", pattern=r"^[a-z_]+(\+[a-z_]+)*$")
 
     # Bulk uploads (files and ZIP archives)

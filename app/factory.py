@@ -131,10 +131,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.jobs = jobs
     application.state.metrics_registry = CollectorRegistry()
     application.state.metrics_registry.register(JobBacklog(jobs.backlog))
+    engine = OcrEngine(settings.ocr_engine, settings.ocr_languages)
     application.state.parser = DocumentParser(
         pool=pool,
         max_pages=settings.max_pages,
-        engine=OcrEngine(settings.ocr_engine, settings.ocr_languages),
+        engine=engine,
         remote_ocr=remote_ocr,
     )
     # Optional parts and whether this instance runs them; each later capability switches its own on.
@@ -142,7 +143,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         "redis": bool(settings.redis_url),
         "s3": settings.enable_s3,
         "imap": False,
-        "ocr": settings.ocr_engine != "none",
+        "ocr": engine.description != "none",
     }
 
     install_error_handlers(application)

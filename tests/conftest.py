@@ -56,6 +56,7 @@ def settings_for_tests(**overrides: Any) -> Settings:
         "max_pages": 5,
         "rate_limit_per_session": 0,  # tests poll and upload freely; test_rate_limits.py switches them on
         "rate_limit_per_address": 0,
+        "ocr_engine": "none",  # scans are refused unless a test chooses an engine (tests/ocr/)
     }
     values.update(overrides)
     return Settings(**values)

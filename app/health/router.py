@@ -8,7 +8,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 
 import app
 from app.delivery import s3
-from app.deps import AppSettings, JobQueue, Pool, Store
+from app.deps import AppSettings, JobQueue, Parser, Pool, Store
 
 router = APIRouter(tags=["health"])
 
@@ -20,6 +20,7 @@ async def service_info(request: Request) -> dict[str, Any]:
         "name": "invoice-parsing-service",
         "version": app.__version__,
         "features": request.app.state.features,
+        "ocr_engine": request.app.state.parser.engine.description,
         "docs": "/docs",
         "web": "/static/",
     }
@@ -32,9 +33,10 @@ async def health() -> dict[str, str]:
 
 
 @router.get("/health/ready", responses={503: {"description": "A part the service needs is down."}})
-async def ready(store: Store, pool: Pool, jobs: JobQueue, settings: AppSettings) -> JSONResponse:
-    """Readiness: the session store and the job queue answer and the parse pool is running; 503
-    names what is down (with Redis down, parsing still works, but delivery does not)."""
+async def ready(store: Store, pool: Pool, jobs: JobQueue, settings: AppSettings, parser: Parser) -> JSONResponse:
+    """Readiness: the session store and the job queue answer, the parse pool is running and the
+    local OCR engines load; 503 names what is down (with Redis down, parsing still works, but
+    delivery does not)."""
     checks: dict[str, str] = {}
     for name, ping in (("session_store", store.ping), ("job_queue", jobs.ping)):
         try:
@@ -43,6 +45,8 @@ async def ready(store: Store, pool: Pool, jobs: JobQueue, settings: AppSettings)
         except Exception:  # any failure of the backend means "not ready", whatever its type
             checks[name] = "down"
     checks["parse_pool"] = "ok" if pool.running else "down"
+    if parser.engine.readers:
+        checks["ocr"] = "ok" if await parser.ocr_loads() else "down"
     if settings.enable_s3 and settings.s3_bucket:
         bucket = partial(
             s3.check_bucket, bucket=settings.s3_bucket, region=settings.s3_region, endpoint_url=settings.s3_endpoint_url

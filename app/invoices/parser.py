@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from app.errors import AppError
 from app.health import metrics
 from app.invoices.pool import ParsePool
 from app.ocr.baidu import BaiduVatOcr, OcrRefused, OcrUnavailable
-from app.ocr.scanned import OcrEngine, parse_remote_result, parse_with_ocr
+from app.ocr.scanned import OcrEngine, check_engine, parse_remote_result, parse_with_ocr
 from app.parsing import DocumentError, ExtractedInvoice
 from app.parsing.errors import ScannedDocumentNeedsOcr
 
@@ -21,12 +21,25 @@ log = logging.getLogger(__name__)
 _DOCUMENT_ERROR_STATUS = {"empty_file": 400, "unsupported_media_type": 415}
 
 
-@dataclass(frozen=True)
+@dataclass
 class DocumentParser:
     pool: ParsePool
     max_pages: int
     engine: OcrEngine
     remote_ocr: BaiduVatOcr | None = None
+    _ocr_loaded: bool = field(default=False, init=False, repr=False)
+
+    async def ocr_loads(self) -> bool:
+        """Whether the local OCR engines can be used, checked in a parse worker (which loads, and so
+        warms, its engine) until the check once succeeds: an engine that loaded stays installed."""
+        if not self._ocr_loaded:
+            try:
+                await self.pool.run(check_engine, self.engine)
+            except (AppError, RuntimeError) as exc:  # not installed, failing to load, or the pool down
+                log.warning("OCR engine unusable", extra={"engine": self.engine.description, "error": str(exc)})
+                return False
+            self._ocr_loaded = True
+        return True
 
     async def parse(self, data: bytes | None, *, ocr: bytes | None) -> tuple[ExtractedInvoice, float]:
         """The parse and its time in milliseconds, or the AppError a refused document gets (naming

@@ -12,6 +12,7 @@ def test_service_info(client: TestClient) -> None:
     assert body["name"] == "invoice-parsing-service"
     assert body["version"]
     assert body["features"] == {"redis": False, "s3": False, "imap": False, "ocr": False}
+    assert body["ocr_engine"] == "none"
 
 
 def test_health_and_ready(client: TestClient) -> None:
