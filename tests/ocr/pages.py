@@ -1,0 +1,54 @@
+"""Invoice pages made in the tests: a text PDF drawn with reportlab, rasterised by pdfium into an
+image-only PDF (a scan), optionally turned by quarter turns as a careless scanner would."""
+
+from __future__ import annotations
+
+import io
+
+import pypdfium2 as pdfium
+from PIL import Image
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas
+
+NUMBER, DATE, TOTAL = "INV-2024-0417", "2024-03-15", "1234.56"
+#: The scan's resolution: an office scanner's.
+DPI = 200
+
+
+def text_pdf() -> bytes:
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    width, height = A4
+    page.setFont("Helvetica-Bold", 18)
+    page.drawString(60, height - 80, "Northwind Supplies Ltd")
+    page.setFont("Helvetica", 12)
+    rows = [
+        ("Invoice number:", NUMBER),
+        ("Invoice date:", "15/03/2024"),
+        ("Due date:", "14/04/2024"),
+    ]
+    for index, (label, value) in enumerate(rows):
+        page.drawString(60, height - 140 - index * 20, label)
+        page.drawString(200, height - 140 - index * 20, value)
+    page.drawString(60, height - 240, "Consulting services, March 2024")
+    page.drawRightString(width - 60, height - 240, "1,028.80")
+    page.drawString(340, height - 290, "Subtotal")
+    page.drawRightString(width - 60, height - 290, "1,028.80")
+    page.drawString(340, height - 310, "VAT 20%")
+    page.drawRightString(width - 60, height - 310, "205.76")
+    page.setFont("Helvetica-Bold", 12)
+    page.drawString(340, height - 330, "Total due (GBP)")
+    page.drawRightString(width - 60, height - 330, "1,234.56")
+    page.save()
+    return out.getvalue()
+
+
+def scanned_pdf(quarter_turns: int = 0) -> bytes:
+    """text_pdf() as an image-only PDF, turned clockwise by ``quarter_turns``."""
+    document = pdfium.PdfDocument(text_pdf())
+    image = document[0].render(scale=DPI / 72, grayscale=True).to_pil()
+    document.close()
+    turned = image.rotate(-90 * quarter_turns, expand=True) if quarter_turns else image
+    out = io.BytesIO()
+    Image.Image.save(turned, out, format="PDF", resolution=DPI)
+    return out.getvalue()
