@@ -20,6 +20,8 @@ from app.parsing.fields import Found
 from app.parsing.geometry import cell_above, cell_below
 from app.parsing.layout import Cell, Line
 
+#: Leaders and bullets around a heading's text.
+_DECORATION = " .·•*-|>"
 #: What separates name, street and town on a window envelope's sender line.
 _SENDER_SEPARATOR = re.compile(r"\s*[·•●∙|]\s*")
 _NUMBER_WORD = re.compile(r"^(?:nr|no|number|nummer|num[ée]ro|id|#)\.?:?$", re.I)
@@ -168,7 +170,8 @@ def _company_names(text: str) -> list[str]:
     for match in labels.LEGAL_FORM.finditer(text):
         head = text[: match.start()].rstrip()
         comma = head.endswith(",")  # "Cloudnest, Inc."
-        head = re.split(r"[·|:;,(]|\s[–-](?:\s|$)", head.rstrip(", "))[-1]
+        # a parenthesis closed before the legal form is part of the name: "Schneider Electric (NZ) Limited"
+        head = re.split(r"[·|:;,]|\((?![^()]*\))|\s[–-](?:\s|$)", head.rstrip(", "))[-1]
         words = head.split()
         kept: list[str] = []
         for word in reversed(words):
@@ -219,7 +222,7 @@ def _with_next_line(lines: list[Line], index: int, cell: Cell, height: float) ->
     """A heading set over several lines ("Tulpenhof" / "Bloemen B.V.", "Kowalski Sp. z" / "o.o.")
     read as one name: lines in the same place and type size, without figures, until the name
     ends in a legal form."""
-    parts = [cell.text.strip()]
+    parts = [cell.text.strip(_DECORATION)]
     for _ in range(3):
         if _ends_in_legal_form(" ".join(parts)):
             break
@@ -379,18 +382,21 @@ def find_vendor(lines: list[Line], *, buyer: str | None) -> Found[str] | None:
 
     footer = _footer_lines(lines)
     votes: Counter[str] = Counter()
-    spelled: dict[str, str] = {}
+    # per company, how often each form is printed ("... (NZ) Limited" twice, "... (NZ) Ltd" once)
+    forms: dict[str, Counter[str]] = {}
+    printed: dict[str, str] = {}
     for index, line in enumerate(lines):
         for cell in line.cells:
             for name in _company_names(cell.text):
-                key = name_key(name)
-                if not key or key == buyer_key:
+                key = _company_key(name)
+                if not key or name_key(name) == buyer_key:
                     continue
-                spelled.setdefault(key, name)
+                forms.setdefault(key, Counter())[name_key(name)] += 1
+                printed.setdefault(name_key(name), name)
                 votes[key] += 1 + (2 if index in footer else 0) + (2 if line.page == 0 and index < 8 else 0)
                 # "ACME GmbH · Street 1 · City": a sender line names the vendor
                 parts = _SENDER_SEPARATOR.split(cell.text)
-                votes[key] += 3 if len(parts) > 1 and name_key(parts[0]) == key else 0
+                votes[key] += 3 if len(parts) > 1 and _company_key(parts[0]) == key else 0
     heading = _heading(lines)
     if heading and name_key(heading) != buyer_key:
         extended = _with_legal_form(heading, lines)
@@ -400,8 +406,19 @@ def find_vendor(lines: list[Line], *, buyer: str | None) -> Found[str] | None:
         (key, score), *rest = votes.most_common()
         if rest and rest[0][1] == score:
             return None
-        return Found(spelled[key], 0.85 if score >= 3 else 0.7)
+        return Found(printed[forms[key].most_common(1)[0][0]], 0.85 if score >= 3 else 0.7)
     return None
+
+
+#: Legal forms written out or abbreviated name the same company.
+_LEGAL_FORM_SPELLINGS = ((r"\bltd\b\.?", "limited"), (r"\binc\b\.?", "incorporated"), (r"\bcorp\b\.?", "corporation"))
+
+
+def _company_key(name: str) -> str:
+    text = name.casefold()
+    for pattern, written_out in _LEGAL_FORM_SPELLINGS:
+        text = re.sub(pattern, written_out, text)
+    return name_key(text)
 
 
 def _with_legal_form(name: str, lines: list[Line]) -> str:

@@ -171,3 +171,18 @@ def test_a_date_is_no_vendor_heading_and_bullets_separate_a_sender_line() -> Non
     assert vendor is not None and vendor.value != "February 17, 2026"
     buyer = buyer_below_sender_line(page, "Bei Spiel GmbH")
     assert buyer is not None and buyer.value == "Theodor Est"
+
+
+def test_a_parenthesis_inside_a_company_name() -> None:
+    page = text_lines(
+        ". . Schneider Electric (NZ) Limited    GST No : 81-854-572\nAccount Name : SCHNEIDER ELECTRIC (NZ) LIMITED"
+    )
+    assert find_vendor(page, buyer=None).value == "Schneider Electric (NZ) Limited"  # type: ignore[union-attr]
+
+
+def test_a_company_printed_with_its_legal_form_written_out_and_abbreviated() -> None:
+    page = text_lines(
+        "Schneider Electric (NZ) Limited\nAccount Name: Schneider Electric (NZ) Limited\n"
+        "Sold under the terms of Schneider Electric (NZ) Ltd as at the date of this document."
+    )
+    assert find_vendor(page, buyer=None).value == "Schneider Electric (NZ) Limited"  # type: ignore[union-attr]
