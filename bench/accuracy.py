@@ -6,8 +6,10 @@ Prints, per corpus: per field, per input format and per source (layout family, s
 collection or issuer) the share of scored fields right; *real-value* accuracy (the share of
 fields whose truth has a value that came back right); the documents fully right on the five key
 fields; and the confidence calibration table (how often a field reported at a given confidence is
-right). Then the layout self-check (bench/layout.py). Fields are compared with the corpus's own
-reference comparer (tools/compare.py).
+right). Then the layout self-check (bench/layout.py) and the vendor choice's leave-one-source-out
+figure (bench/fit_vendor.py: the only fitted part; every other field is read by hand-written rules,
+so its per-source lines are the nearest to an unseen-layout figure). Fields are compared with the
+corpus's own reference comparer (tools/compare.py).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
-from bench import layout
+from bench import fit_vendor, layout
 from bench.corpus import Entry, Scored, available, entries, score
 
 FIELD_ORDER = (
@@ -106,6 +108,8 @@ def main() -> None:
         if results:
             report(name, results, show_misses=args.misses)
     layout.main()
+    print()
+    fit_vendor.report()
 
 
 if __name__ == "__main__":

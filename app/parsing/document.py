@@ -19,13 +19,13 @@ from app.parsing.parties import (
     buyer_below_sender_line,
     find_buyer,
     find_tax_ids,
-    find_vendor,
     find_vendor_address,
     unlabelled_recipient,
 )
 from app.parsing.pdf import looks_like_pdf, read_text
 from app.parsing.sections import find_sections
 from app.parsing.totals import summarise
+from app.parsing.vendor import find_vendor
 
 #: Country cues that make ambiguous numeric dates (03/04/2024) month-first.
 _MONTH_FIRST_CURRENCIES = {"USD"}

@@ -21,9 +21,9 @@ from app.parsing.geometry import cell_above, cell_below
 from app.parsing.layout import Cell, Line
 
 #: Leaders and bullets around a heading's text.
-_DECORATION = " .·•*-|>"
+DECORATION = " .·•*-|>"
 #: What separates name, street and town on a window envelope's sender line.
-_SENDER_SEPARATOR = re.compile(r"\s*[·•●∙|]\s*")
+SENDER_SEPARATOR = re.compile(r"\s*[·•●∙|]\s*")
 _NUMBER_WORD = re.compile(r"^(?:nr|no|number|nummer|num[ée]ro|id|#)\.?:?$", re.I)
 _ID_CHARS = re.compile(r"^[A-Z0-9][A-Z0-9.\-/]*[A-Z0-9]$")
 _AMOUNT_LIKE = re.compile(r"^\d{1,3}(?:[.,']\d{3})*[.,]\d{2}$")
@@ -110,7 +110,7 @@ def _buyer_block(lines: list[Line]) -> dict[int, float]:
     return block
 
 
-def _footer_lines(lines: list[Line]) -> set[int]:
+def footer_lines(lines: list[Line]) -> set[int]:
     bottoms: dict[int, float] = {}
     for line in lines:
         bottoms[line.page] = max(bottoms.get(line.page, 0.0), line.bottom)
@@ -145,7 +145,7 @@ def tax_ids(lines: list[Line], *, buyer: str | None = None) -> list[TaxIdSpot]:
     buyer_block = _buyer_block(lines)
     for index, left in (_address_block(lines, buyer) if buyer else {}).items():
         buyer_block[index] = min(buyer_block.get(index, float("inf")), left)
-    footer = _footer_lines(lines)
+    footer = footer_lines(lines)
     spots: list[TaxIdSpot] = []
     for index, line in enumerate(lines):
         for position, cell in enumerate(line.cells):
@@ -164,7 +164,7 @@ def tax_ids(lines: list[Line], *, buyer: str | None = None) -> list[TaxIdSpot]:
     return spots
 
 
-def _company_names(text: str) -> list[str]:
+def company_names(text: str) -> list[str]:
     """Company names ending in a legal form inside ``text``: the capitalised words before the form."""
     names = []
     for match in labels.LEGAL_FORM.finditer(text):
@@ -193,7 +193,7 @@ def _company_names(text: str) -> list[str]:
     return names
 
 
-def _heading(lines: list[Line]) -> str | None:
+def heading(lines: list[Line]) -> str | None:
     """The largest text near the top of the first page that is not a document title."""
     best: tuple[float, str] | None = None
     for index, line in enumerate(lines[:12]):  # pages come in order: these are page 1's first lines
@@ -222,7 +222,7 @@ def _with_next_line(lines: list[Line], index: int, cell: Cell, height: float) ->
     """A heading set over several lines ("Tulpenhof" / "Bloemen B.V.", "Kowalski Sp. z" / "o.o.")
     read as one name: lines in the same place and type size, without figures, until the name
     ends in a legal form."""
-    parts = [cell.text.strip(_DECORATION)]
+    parts = [cell.text.strip(DECORATION)]
     for _ in range(3):
         if _ends_in_legal_form(" ".join(parts)):
             break
@@ -296,7 +296,7 @@ def buyer_below_sender_line(lines: list[Line], vendor: str) -> Found[str] | None
     key = name_key(vendor)
     for index, line in enumerate(lines):
         for cell in line.cells:
-            if (parts := _SENDER_SEPARATOR.split(cell.text)) and len(parts) > 1 and name_key(parts[0]) == key:
+            if (parts := SENDER_SEPARATOR.split(cell.text)) and len(parts) > 1 and name_key(parts[0]) == key:
                 below = cell_below(lines, index, cell)
                 if below is not None and _is_party_name(below[1].text):
                     return Found(below[1].text.strip(), 0.7)
@@ -374,58 +374,27 @@ def find_vendor_address(lines: list[Line], vendor: str) -> Found[str] | None:
     return None
 
 
-def find_vendor(lines: list[Line], *, buyer: str | None) -> Found[str] | None:
-    buyer_key = name_key(buyer) if buyer else None
-    for text in _names_under_label(lines, _SELLER_LABEL):
-        if _is_party_name(text) and name_key(text) != buyer_key:
-            return Found(_with_legal_form(text, lines), 0.85)
-
-    footer = _footer_lines(lines)
-    votes: Counter[str] = Counter()
-    # per company, how often each form is printed ("... (NZ) Limited" twice, "... (NZ) Ltd" once)
-    forms: dict[str, Counter[str]] = {}
-    printed: dict[str, str] = {}
-    for index, line in enumerate(lines):
-        for cell in line.cells:
-            for name in _company_names(cell.text):
-                key = _company_key(name)
-                if not key or name_key(name) == buyer_key:
-                    continue
-                forms.setdefault(key, Counter())[name_key(name)] += 1
-                printed.setdefault(name_key(name), name)
-                votes[key] += 1 + (2 if index in footer else 0) + (2 if line.page == 0 and index < 8 else 0)
-                # "ACME GmbH · Street 1 · City": a sender line names the vendor
-                parts = _SENDER_SEPARATOR.split(cell.text)
-                votes[key] += 3 if len(parts) > 1 and _company_key(parts[0]) == key else 0
-    heading = _heading(lines)
-    if heading and name_key(heading) != buyer_key:
-        extended = _with_legal_form(heading, lines)
-        if extended != heading or not votes or labels.LEGAL_FORM.search(heading):
-            return Found(extended, 0.8 if extended != heading else 0.6)
-    if votes:
-        (key, score), *rest = votes.most_common()
-        if rest and rest[0][1] == score:
-            return None
-        return Found(printed[forms[key].most_common(1)[0][0]], 0.85 if score >= 3 else 0.7)
-    return None
+def names_under_seller_label(lines: list[Line]) -> list[str]:
+    """The names printed under or after a seller label ("From", "Sold by", "Émetteur")."""
+    return [text for text in _names_under_label(lines, _SELLER_LABEL) if _is_party_name(text)]
 
 
 #: Legal forms written out or abbreviated name the same company.
 _LEGAL_FORM_SPELLINGS = ((r"\bltd\b\.?", "limited"), (r"\binc\b\.?", "incorporated"), (r"\bcorp\b\.?", "corporation"))
 
 
-def _company_key(name: str) -> str:
+def company_key(name: str) -> str:
     text = name.casefold()
     for pattern, written_out in _LEGAL_FORM_SPELLINGS:
         text = re.sub(pattern, written_out, text)
     return name_key(text)
 
 
-def _with_legal_form(name: str, lines: list[Line]) -> str:
+def with_legal_form(name: str, lines: list[Line]) -> str:
     """The name with its legal form when one is printed anywhere ("Koala Creative" -> "... Pty Ltd")."""
     key = name_key(name)
     for line in lines:
-        for candidate in (name for cell in line.cells for name in _company_names(cell.text)):
+        for candidate in (name for cell in line.cells for name in company_names(cell.text)):
             if name_key(candidate).startswith(key) and len(candidate) > len(name):
                 return candidate
     return name

@@ -7,11 +7,11 @@ from app.parsing.parties import (
     buyer_below_sender_line,
     find_buyer,
     find_tax_ids,
-    find_vendor,
     find_vendor_address,
     tax_id_from,
     unlabelled_recipient,
 )
+from app.parsing.vendor import find_vendor
 
 
 def test_tax_id_after_its_label() -> None:

@@ -1,0 +1,39 @@
+"""The vendor chosen among candidates by fitted weights, and the fit itself."""
+
+from __future__ import annotations
+
+from app.parsing.layout import text_lines
+from app.parsing.vendor import FEATURES, MAX_CONFIDENCE, Candidate, candidates, find_vendor
+from bench.fit_vendor import Document, fit
+
+
+def test_candidates_carry_where_they_were_found() -> None:
+    page = text_lines("Koala Creative\nABN 12 345 678 901\nPlease pay to Koala Creative Pty Ltd, BSB 062-000")
+    (koala,) = candidates(page, buyer=None, section_name=None)
+    assert koala.name == "Koala Creative Pty Ltd"
+    assert koala.features["heading"] == 1.0 and koala.features["heading_extended"] == 1.0
+    assert koala.features["legal_form"] == 1.0
+
+
+def test_the_buyer_is_never_a_vendor_candidate() -> None:
+    page = text_lines("Harbor & Finch Partners LLP\nBill to\nBrightline Consulting LLC")
+    names = [c.name for c in candidates(page, buyer="Brightline Consulting LLC", section_name=None)]
+    assert "Brightline Consulting LLC" not in names
+
+
+def test_a_chosen_vendor_is_a_judgement_below_labelled_certainty() -> None:
+    found = find_vendor(text_lines("Acme Widgets GmbH\nRechnung Nr. 5"), buyer=None)
+    assert found is not None and found.value == "Acme Widgets GmbH" and found.confidence <= MAX_CONFIDENCE
+
+
+def test_the_fit_learns_which_feature_marks_the_vendor() -> None:
+    """Documents where the right name is always the one in the footer: the footer weight rises."""
+
+    def document(index: int) -> Document:
+        right = Candidate(f"Right {index} Ltd", {"footer": 1.0, "legal_form": 1.0})
+        wrong = Candidate(f"Wrong {index} Ltd", {"first_lines": 1.0, "legal_form": 1.0})
+        return Document(entry=None, truth=right.name, options=[wrong, right])  # type: ignore[arg-type]
+
+    weights = fit([document(index) for index in range(20)], steps=300)
+    assert set(weights) == set(FEATURES)
+    assert weights["footer"] > weights["first_lines"]
