@@ -89,8 +89,8 @@ def test_scans_read_by_tesseract_get_the_key_fields() -> None:
 CORPUS_FLOORS = {
     ("einvoice", "xml"): (0.998, 0.998, 1.0),
     ("einvoice", "facturx"): (1.0, 1.0, 1.0),
-    ("einvoice", "pdf_text"): (0.87, 0.85, 0.75),
-    ("real", "pdf_text"): (0.84, 0.77, 0.55),
+    ("einvoice", "pdf_text"): (0.92, 0.91, 0.8),
+    ("real", "pdf_text"): (0.85, 0.79, 0.6),
 }
 
 
