@@ -4,8 +4,8 @@ a scanned PDF whose text a remote OCR service returned.
 OCR_ENGINE=auto reads scans with the local engines that are installed. With both, Tesseract reads
 each page first and RapidOCR reads it again when Tesseract was unsure of it (confidence under
 UNSURE, as on a rotated page or a photo) or found Chinese on it (PP-OCR's models are trained on
-Chinese). Measured on the corpora's scans (bench/ocr.py), Tesseract reads Latin-script pages
-better: RapidOCR's model has no €, £, ö or ß and often runs words together. RapidOCR reads
+Chinese). Measured on the corpora's scans (bench/ocr.py), Tesseract reads European pages better
+(RapidOCR's model has no €, £, ö or ß, and misses accents and some spaces); RapidOCR reads
 Chinese better, and turns rotated pages upright.
 """
 

@@ -134,3 +134,19 @@ def test_rapidocr_straightens_a_tilted_page() -> None:
     ]
     for line in rapid._straightened(lines):
         assert line.corners[0][1] == pytest.approx(line.corners[1][1])
+
+
+def test_rapidocr_puts_back_the_word_spaces_its_model_leaves_out() -> None:
+    # Ink up to x=46 and from 56 on a line box 30 px high (text 18 px): one blank gap of 10 px,
+    # over half the text's height, between the characters centred at 40 and 62.
+    image = np.full((30, 100), 255, dtype=np.uint8)
+    image[8:22, :46] = image[8:22, 56:] = 0
+    line = rapid._Line("ab", 1.0, np.array([[0.0, 0.0], [100.0, 0.0], [100.0, 30.0], [0.0, 30.0]]))
+    gaps = rapid._blank_gaps(image, line)
+    assert gaps == [(46.0, 56.0)]
+
+    centres = [5.0, 13.0, 21.0, 29.0, 40.0, 62.0, 70.0, 78.0, 86.0, 94.0]
+    assert rapid._spaced(list("Summenetto"), centres, gaps) == "Summe netto"
+    assert rapid._spaced(list("1234,56789"), centres, gaps) == "1234,56789"  # numbers stay whole
+    assert rapid._spaced(list("合计金额价税合计合计"), centres, gaps) == "合计金额价税合计合计"
+    assert rapid._spaced(list("Summe etto"), centres, gaps) == "Summe etto"  # a space read stays one
