@@ -49,11 +49,13 @@ class _Line:
 def engine() -> Any:
     """This process's RapidOCR, created on first use (loading its models takes about a second)."""
     try:
+        import cv2
         from rapidocr_onnxruntime import RapidOCR
     except ImportError as exc:  # also a system library that OpenCV needs (libGL) missing
         raise OcrFailed(f"RapidOCR cannot be loaded ({exc}); pip install rapidocr_onnxruntime") from exc
+    # One thread each for OpenCV and ONNX Runtime: the parse pool already runs a document per core.
+    cv2.setNumThreads(1)
     try:
-        # One thread: the parse pool already runs one document per core.
         return RapidOCR(intra_op_num_threads=1, inter_op_num_threads=1)
     except Exception as exc:  # onnxruntime refusing a model raises its own types
         raise OcrFailed(f"RapidOCR's models cannot be loaded ({type(exc).__name__}: {exc})") from exc
