@@ -20,7 +20,8 @@ from app.parsing.layout import Word
 
 #: Render resolution. RapidOCR scales pages down to 2000 pixels on the long side anyway.
 DPI = 200
-#: Below this share of confidently read characters, an upright-looking page is tried upside down.
+#: A page whose characters on horizontal lines, weighted by confidence, make up less than this share
+#: of all it read is read again turned (see _upright).
 UPRIGHT_CONFIDENCE = 0.8
 #: RapidOCR's line boxes reach this share of their height past the ink on every side (measured on
 #: the corpus's scans); without it, neighbouring cells' gaps shrink below the layout's cell gap.
