@@ -200,6 +200,7 @@ NET_EXPLICIT = _any(
 SHIPPING = _any(
     r"shipping|freight|delivery\s+(?:charge|fee|cost)|postage|carriage|versand|fracht|porto|lieferkosten|frais\s+de\s+port",
     r"frais\s+de\s+livraison|gastos\s+de\s+env[íi]o|portes|spese\s+di\s+(?:spedizione|trasporto)|verzendkosten|frakt|送料|运费",
+    r"^\s*(?:env[íi]o|livraison|spedizione|verzending|wysy[łl]ka|dostawa)\b",
 )
 
 PAID = _any(

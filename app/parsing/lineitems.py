@@ -176,13 +176,15 @@ class _Row:
 def _table_rows(lines: list[Line]) -> list[_Row]:
     rows: list[_Row] = []
     header: _Header | None = None
-    for line in lines:
+    header_at = -1
+    for index, line in enumerate(lines):
         if (found := _header(line)) is not None:
-            header = found
+            header, header_at = found, index
             continue
         if header is None:
             continue
-        if _is_totals_line(line):
+        second_header_line = index == header_at + 1 and not find_amounts(line.text)  # "(excl. VAT) | (incl. VAT)"
+        if _is_totals_line(line) and not second_header_line:
             header = None
             continue
         quantities: list[Decimal] = []

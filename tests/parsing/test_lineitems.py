@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from app.parsing.layout import text_lines
 from app.parsing.lineitems import find_line_items
+from app.parsing.totals import summarise
 
 
 def test_items_with_wrapped_descriptions_and_a_rate_column() -> None:
@@ -114,3 +115,22 @@ def test_the_quantity_column_decides_which_factor_is_the_quantity() -> None:
     )
     (item,) = find_line_items(page)
     assert (item.quantity, item.unit_price, item.amount) == (Decimal(300), Decimal("7.00"), Decimal("2100.00"))
+
+
+def test_a_header_on_two_lines_and_shipping_and_promotion_rows_after_the_items() -> None:
+    page = text_lines(
+        "Descripción                 Cant.    P. Unitario       IVA %    Precio total\n"
+        "                                     (IVA excluido)             (IVA incluido)\n"
+        "XLS Medical Pro7 Pack       3        133,77 €          0%       401,31 €\n"
+        "Envío                                                           11,53 €\n"
+        "Promociones                                                     -100,32 €\n"
+        "Total                                                           312,52 €\n"
+    )
+    (item,) = find_line_items(page)
+    assert (item.quantity, item.amount) == (Decimal(3), Decimal("401.31"))
+    summary = summarise(page, items_total=Decimal("401.31"))
+    assert (summary.shipping, summary.discount, summary.total) == (
+        Decimal("11.53"),
+        Decimal("100.32"),
+        Decimal("312.52"),
+    )
