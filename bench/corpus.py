@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import shutil
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -87,10 +86,8 @@ def _has_value(value: object) -> bool:
     return value not in (None, [], "")
 
 
-#: Scanned PDFs are read with Tesseract when it is installed (as with OCR_ENGINE=tesseract).
-OCR_ENGINE = OcrEngine(
-    "tesseract" if shutil.which("tesseract") else "none", Settings.model_fields["ocr_languages"].default
-)
+#: Scanned PDFs are read as the service reads them by default (OCR_ENGINE=auto: the local engines installed).
+OCR_ENGINE = OcrEngine("auto", Settings.model_fields["ocr_languages"].default)
 #: Corpus files that are OCR output: they go in as the ``ocr`` part, as a client sends them.
 OCR_FORMATS = {"ocr_json", "ocr_text"}
 
