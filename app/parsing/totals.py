@@ -250,7 +250,7 @@ def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Deci
     mentions_tax = any(labels.TAX.search(line.text) for line in lines)
     if by_kind.get("included_tax") and totals and not tax_lines:
         return _tax_included(totals, by_kind["included_tax"], items_total)
-    best: tuple[int, Summary] | None = None
+    best: tuple[int, Summary, int] | None = None  # (score, summary, rank of its total's label)
     optional_subtotals: list[Decimal | None] = [*subtotals] or [None]
     for (rank, total), subtotal, tax, discount, shipping, charge, rounding in itertools.product(
         totals,
@@ -277,12 +277,15 @@ def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Deci
         score += 2 if net in net_totals else 0  # the printed net total agrees
         if best is None or score > best[0]:
             summary = Summary(subtotal, discount, shipping, tax, total, rounding, consistent=True)
-            best = (score, summary)
+            best = (score, summary, rank)
     if best is not None:
-        summary = best[1]
+        _, summary, rank = best
         if items_total == summary.total and summary.tax and summary.subtotal not in (None, items_total):
             summary.subtotal = None  # the lines add up to the gross total: prices include tax, no net subtotal
-        summary.confidence = dict.fromkeys(summary.invoice_fields(), 0.97)
+        # a total labelled as strongly as the chosen one but different (a receipt's SUMME beside its
+        # tax table's gross, after a voucher) leaves the choice in doubt, however well it adds up
+        doubted = any(other_rank >= rank and value != summary.total for other_rank, value in totals)
+        summary.confidence = dict.fromkeys(summary.invoice_fields(), 0.7 if doubted else 0.97)
         return summary
     return _unchecked(totals, labelled_subtotals, tax_lines)
 

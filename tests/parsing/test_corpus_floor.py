@@ -115,14 +115,18 @@ def test_every_corpus_keeps_its_floor(by_corpus: dict[tuple[str, str], list[obje
     assert all(figure >= floor for figure, floor in zip(figures, CORPUS_FLOORS[key], strict=True)), figures
 
 
-def test_confident_answers_are_right_on_every_corpus(by_corpus: dict[tuple[str, str], list[object]]) -> None:
+@pytest.mark.parametrize("corpus", ["einvoice", "real"])
+def test_confident_answers_are_right_on_every_corpus(
+    by_corpus: dict[tuple[str, str], list[object]], corpus: str
+) -> None:
     """On documents of other people's software too, a field reported at >= 0.9 is right >= 98 % of the time."""
     confident = [
         s.fields[field]  # type: ignore[attr-defined]
-        for scored in by_corpus.values()
+        for (name, _), scored in by_corpus.items()
+        if name == corpus
         for s in scored
         for field, value in s.predicted.get("confidence", {}).items()  # type: ignore[attr-defined]
         if value >= 0.9 and field in s.fields  # type: ignore[attr-defined]
     ]
-    assert len(confident) > 1000
+    assert len(confident) > 50
     assert sum(confident) / len(confident) >= 0.98

@@ -267,3 +267,12 @@ def test_a_total_row_under_its_header_with_a_paragraph_between_and_a_related_inv
 )
 def test_summary_labels_of_e_invoice_viewers(label: str, kind: str) -> None:
     assert _kind(label) == kind
+
+
+def test_a_second_total_as_strong_as_the_chosen_one_leaves_it_in_doubt() -> None:
+    """A receipt paid partly by voucher: SUMME 39,44, but its tax table adds up to 37,36."""
+    page = text_lines(
+        "SUMME    EUR    39,44\nSteuer %    Netto    Steuer    Brutto\nA= 19,0%    34,44    2,92    37,36\n"
+    )
+    summary = summarise(page)
+    assert summary.total == Decimal("37.36") and summary.confidence["total_amount"] < 0.9
