@@ -13,6 +13,7 @@ from app.parsing.errors import EmptyDocument, ScannedDocumentNeedsOcr, Unsupport
 from app.parsing.fields import Found, find_due_date, find_invoice_date, find_invoice_number
 from app.parsing.layout import Line, Word, group_lines
 from app.parsing.lineitems import find_line_items
+from app.parsing.misreads import restore
 from app.parsing.model import AMOUNT_FIELDS, ExtractedInvoice, ParseWarning
 from app.parsing.ocr_input import read_ocr
 from app.parsing.parties import (
@@ -58,7 +59,7 @@ def parse_document(data: bytes | None, *, ocr: bytes | None = None, max_pages: i
 def parse_recognised(pages: list[list[Word]]) -> ExtractedInvoice:
     """Parse the words an OCR engine recognised on a scanned PDF's pages (boxes in points, top-left
     origin, like the text layer's), through the same field finders as a text PDF."""
-    lines = [line for index, words in enumerate(pages) for line in group_lines(words, index)]
+    lines = [line for index, words in enumerate(pages) for line in group_lines(restore(words), index)]
     invoice = ExtractedInvoice(input_format="pdf_scanned", pages=len(pages))
     if not lines:
         raise ScannedDocumentNeedsOcr("The OCR engine found no text on the scanned pages. Check the scan's quality.")

@@ -21,6 +21,7 @@ from app.parsing.amounts import amount_in_chinese_words, parse_amount
 from app.parsing.dates import parse_date
 from app.parsing.errors import InvalidOcr
 from app.parsing.layout import Line, text_lines
+from app.parsing.misreads import restore_text
 from app.parsing.model import ExtractedInvoice, LineItem, ParseWarning
 
 #: Confidence of a field a VAT-invoice OCR service returned by name (not checked by a sum).
@@ -39,7 +40,7 @@ def read_ocr(data: bytes) -> tuple[ExtractedInvoice, list[Line] | None]:
         except json.JSONDecodeError:
             raise InvalidOcr("The OCR output looks like JSON but does not parse; check that it is complete.") from None
         return _from_json(document)
-    lines = text_lines(text)
+    lines = text_lines(restore_text(text))
     if not lines:
         raise InvalidOcr("The OCR output has no text.")
     return ExtractedInvoice(input_format="ocr_text"), lines
@@ -59,7 +60,7 @@ def _from_json(document: Any) -> tuple[ExtractedInvoice, list[Line] | None]:
     if isinstance(result, dict):
         return _vat_invoice(result), None
     if isinstance(result, list) and all(isinstance(row, dict) and isinstance(row.get("words"), str) for row in result):
-        lines = text_lines("\n".join(row["words"] for row in result))
+        lines = text_lines(restore_text("\n".join(row["words"] for row in result)))
         if lines:
             return ExtractedInvoice(input_format="ocr_json"), lines
     raise InvalidOcr(
