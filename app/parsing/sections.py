@@ -55,7 +55,9 @@ def _role(line: Line) -> str | None:
         return None
     for role, pattern in (("seller", labels.SELLER), ("buyer", labels.BUYER)):
         match = re.match(r"(?:" + pattern.pattern + r")\b", text, pattern.flags)
-        if match and not re.search(r"[^\W\d_]", re.sub(r"^[\s/&,-]*(?:[^\W\d_]+)?", "", text[match.end() :])):
+        # the role word may be followed by one more ("Käufer/Leistungsempfänger"), not by a sentence
+        rest = re.sub(r"^[\s/&,-]*(?:[^\W\d_]+)?", "", text[match.end() :]) if match else ""
+        if match and not re.search(r"[^\W\d_]", rest):
             return role
     return None
 
