@@ -20,6 +20,8 @@ from app.parsing.fields import Found
 from app.parsing.geometry import cell_above, cell_below
 from app.parsing.layout import Cell, Line
 
+#: "Page 1 / 2", "Seite 1 von 3", "Página 1 de 2": no heading, however large.
+_PAGE_NUMBER = re.compile(r"^\s*(?:page|seite|p[áa]gina|pagina|pag\.|blatt|sida|side|strona)\s*\d", re.I)
 #: Leaders and bullets around a heading's text.
 DECORATION = " .·•*-|>"
 #: What separates name, street and town on a window envelope's sender line.
@@ -202,6 +204,7 @@ def heading(lines: list[Line]) -> str | None:
         for cell in line.cells:
             if (
                 _TITLES.match(cell.text.strip())
+                or _PAGE_NUMBER.match(cell.text)
                 or not re.search(r"[^\W\d_]{2}", cell.text)
                 or find_dates(cell.text, day_first=None)
                 or labels.INVOICE_NUMBER.search(cell.text)

@@ -37,3 +37,8 @@ def test_the_fit_learns_which_feature_marks_the_vendor() -> None:
     weights = fit([document(index) for index in range(20)], steps=300)
     assert set(weights) == set(FEATURES)
     assert weights["footer"] > weights["first_lines"]
+
+
+def test_a_page_number_is_no_vendor_heading() -> None:
+    page = text_lines("Page 1 / 1\nCronus Handels GmbH\nRechnung 103767")
+    assert find_vendor(page, buyer=None).value == "Cronus Handels GmbH"  # type: ignore[union-attr]
