@@ -20,6 +20,11 @@ from app.parsing.fields import Found
 from app.parsing.geometry import cell_above, cell_below
 from app.parsing.layout import Cell, Line
 
+#: An id or reference, not a name: capitals and figures with at least one figure ("INV-001").
+#: Capitals alone may be a company's initials ("BCA").
+_CODE = re.compile(r"(?=.*\d)[A-Z0-9/#.\-]+")
+#: How far right of its label's end an indented block may start.
+_INDENT = 40.0
 #: "Page 1 / 2", "Seite 1 von 3", "Página 1 de 2": no heading, however large.
 _PAGE_NUMBER = re.compile(r"^\s*(?:page|seite|p[áa]gina|pagina|pag\.|blatt|sida|side|strona)\s*\d", re.I)
 #: Leaders and bullets around a heading's text.
@@ -243,7 +248,7 @@ def _with_next_line(lines: list[Line], index: int, cell: Cell, height: float) ->
 
 def _is_party_name(text: str) -> bool:
     """A plausible name: has a word of three letters, is not an id, a label or a document title."""
-    if not re.search(r"[^\W\d_]{3}|[\u3040-\u9fff]{2}", text) or re.fullmatch(r"[A-Z0-9/#.\-]+", text):
+    if not re.search(r"[^\W\d_]{3}|[\u3040-\u9fff]{2}", text) or _CODE.fullmatch(text):
         return False
     if labels.ATTENTION.search(text) or _TITLES.match(text) or text.rstrip().endswith(":"):
         return False
@@ -271,10 +276,23 @@ def _names_under_label(lines: list[Line], label: re.Pattern[str]) -> list[str]:
             if rest:
                 names.append(rest)
                 continue
-            below = (c for _, c in _cells_below(lines, index, cell, limit=3) if not labels.ATTENTION.search(c.text))
-            if (first := next(below, None)) is not None:
+            column = _cells_below(lines, index, cell, limit=3)
+            below = (c for _, c in column if not labels.ATTENTION.search(c.text))
+            if (first := next(below, None) or _indented_below(lines, index, cell)) is not None:
                 names.append(first.text.strip())
     return names
+
+
+def _indented_below(lines: list[Line], index: int, label: Cell) -> Cell | None:
+    """The first name of a block that starts under a label but right of it ("Invoice To:" over a
+    box indented past the label's end), passing over an "Attn:" line; the next two lines only."""
+    for line in lines[index + 1 : index + 4]:
+        if line.page != lines[index].page:
+            return None
+        for cell in line.cells:
+            if label.x1 <= cell.x0 <= label.x1 + _INDENT and not labels.ATTENTION.search(cell.text):
+                return cell
+    return None
 
 
 def find_buyer(lines: list[Line]) -> Found[str] | None:

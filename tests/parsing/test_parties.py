@@ -186,3 +186,11 @@ def test_a_company_printed_with_its_legal_form_written_out_and_abbreviated() -> 
         "Sold under the terms of Schneider Electric (NZ) Ltd as at the date of this document."
     )
     assert find_vendor(page, buyer=None).value == "Schneider Electric (NZ) Limited"  # type: ignore[union-attr]
+
+
+def test_a_buyer_box_indented_past_its_label_and_initials_as_a_name() -> None:
+    page = text_lines(
+        "Invoice To:\n              Attn: Paula Beaton\n              BCA\n              Level 3, 115 Queen St\n"
+    )
+    assert find_buyer(page).value == "BCA"  # type: ignore[union-attr]
+    assert find_buyer(text_lines("Bill to\nINV-2024-001\n")) is None  # an id under the label is no name
