@@ -230,6 +230,7 @@ BUYER = _any(
     r"\bklant\b(?!\s*n)|factuur\s+aan|gefactureerd\s+aan|nabywca|\bkund\b|k[öo]pare|购买方|购方",
     r"faktureras\s+till|^\s*till\s*$|factuuradres|^\s*aan\s*$|adresse\s+de\s+facturation|rechnungsadresse",
     r"invoice\s+address|billing\s+address|^\s*to\s*:?\s*$|adresse\s+du\s+client",
+    r"indirizzo\s+di\s+fatturazione|direcci[óo]n\s+de\s+facturaci[óo]n|adres\s+(?:do\s+)?faktur|fakturaadress",
 )
 
 SELLER = _any(

@@ -194,3 +194,11 @@ def test_a_buyer_box_indented_past_its_label_and_initials_as_a_name() -> None:
     )
     assert find_buyer(page).value == "BCA"  # type: ignore[union-attr]
     assert find_buyer(text_lines("Bill to\nINV-2024-001\n")) is None  # an id under the label is no name
+
+
+def test_billing_address_labels_in_italian_and_spanish() -> None:
+    for label in ("Indirizzo di fatturazione", "Dirección de facturación"):
+        page = text_lines(
+            f"{label}    Indirizzo di spedizione\nMason Wood    Mason Wood\nvia Coriano, 58    Bourne Rd\n"
+        )
+        assert find_buyer(page).value == "Mason Wood"  # type: ignore[union-attr]
