@@ -33,7 +33,7 @@ for _number, _names in enumerate(
 
 
 def month_number(name: str) -> int | None:
-    """The month a name stands for, also when it is misspelt ("Januray", "Febuary"): the known
+    """The month a name stands for, also when it is misspelt ("Janaury", "Febuary"): the known
     names that begin with the same three letters and are nearly the same word all agree."""
     name = name.lower().rstrip(".")
     if name in _MONTHS:

@@ -51,7 +51,7 @@ _NUMBER_SIGN = re.compile(r"^\s*(?:#|№|no\.|nr\.|n°)\s*", re.I)
 
 
 def _document_id(text: str) -> str | None:
-    text = _NUMBER_SIGN.sub("", text)  # "INVOICE" over "# 9379"
+    text = _NUMBER_SIGN.sub("", text)  # "INVOICE" over "# 1042"
     if _SPACED_ID.match(text.strip()):
         return text.strip()  # a whole value cell such as "FPR 118/24"
     token = _ID_TOKEN.match(text)

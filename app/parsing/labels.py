@@ -13,7 +13,7 @@ INVOICE_NUMBER = _any(
     r"invoice\s*(?:no\.?|number|num\.?|#)",
     r"inv\.?\s*(?:no\.?|#)",
     r"(?:tax\s+)?invoice(?=\s*[:#]?\s*[A-Z0-9-]*\d)",
-    # a title followed straight by its number: "Avoir AV-2017-0005", "Rechnung R-1042"
+    # a title followed straight by its number: "Avoir AV-2024-0012", "Rechnung R-1042"
     r"^\s*(?:rechnung|facture|factura|fattura|factuur|faktura|avoir|gutschrift)(?=\s*[:#]?\s*(?=[A-Z0-9/_.-]*\d)[A-Z0-9][A-Z0-9/_.-]{2,}(?:\s|$))",
     r"(?:receipt|credit\s*note|document|bill)\s*(?:no\.?|number|#)",
     r"rechnungs?-?\s*(?:nummer|nr\.?)",
@@ -36,7 +36,7 @@ INVOICE_NUMBER = _any(
     r"^\s*receipt\s*$|^\s*(?:tax\s+)?invoice\s*$",
 )
 
-#: A document title that goes on to its number: "Teilrechnung Bau (875) Nr.", "Facture n°", "Invoice No.".
+#: A document title that goes on to its number: "Schlussrechnung Bau (380) Nr.", "Facture n°", "Invoice No.".
 TITLE_NUMBER = _any(
     r"^\s*\w*(?:rechnung|invoice|facture|factura|fattura|faktura|gutschrift|avoir)(?:\s+[^\W\d_]+)?\s*(?:\(\w+\)\s*)?"
     r"(?:nr\.?|no\.?|n[°º]\.?|#)",
@@ -78,7 +78,7 @@ INVOICE_DATE = _any(
     r"开票日期|発行日|請求日",
 )
 
-#: A document title that goes on to its number and date: "Teilrechnung (875) Nr. 210111 vom",
+#: A document title that goes on to its number and date: "Teilrechnung (875) Nr. 4711 vom",
 #: "Facture n° F-12 du", "Invoice 1042 dated".
 TITLE_DATE = _any(
     r"^\s*\w*(?:rechnung|invoice|facture|factura|fattura|faktura|gutschrift|avoir|credit\s+note)\b[^:]{0,60}?"

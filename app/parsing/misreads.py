@@ -1,4 +1,4 @@
-"""Label words that OCR misread by a letter or two ("Gesantbetrag", "SUMNE", "Rechnungsdatun"),
+"""Label words that OCR misread by a letter or two ("Gesamtbetrsg", "SUMNE", "Rechnungsdatun"),
 read as the label they stand for, so the field finders' labels match them.
 
 Only words of the vocabulary below are restored, and only when one of them is close and no other

@@ -21,7 +21,7 @@ from app.parsing.geometry import cell_above, cell_below
 from app.parsing.layout import Cell, Line
 
 #: An id or reference, not a name: capitals and figures with at least one figure ("INV-001").
-#: Capitals alone may be a company's initials ("BCA").
+#: Capitals alone may be a company's initials ("JKL").
 _CODE = re.compile(r"(?=.*\d)[A-Z0-9/#.\-]+")
 #: How far right of its label's end an indented block may start.
 _INDENT = 40.0
@@ -71,7 +71,7 @@ class TaxIdSpot:
 def tax_id_from(text: str) -> str | None:
     """The tax id at the start of ``text`` (after its label), whitespace removed."""
     tokens = text.strip(" :#.").split()
-    while tokens and _NUMBER_WORD.match(tokens[0]):  # "UID Nr.: DE812706034", "VAT No. GB193847266"
+    while tokens and _NUMBER_WORD.match(tokens[0]):  # "UID Nr.: DE123456789", "VAT No. GB193847266"
         tokens.pop(0)
     kept: list[str] = []
     for position, token in enumerate(tokens):
@@ -176,8 +176,8 @@ def company_names(text: str) -> list[str]:
     names = []
     for match in labels.LEGAL_FORM.finditer(text):
         head = text[: match.start()].rstrip()
-        comma = head.endswith(",")  # "Cloudnest, Inc."
-        # a parenthesis closed before the legal form is part of the name: "Schneider Electric (NZ) Limited"
+        comma = head.endswith(",")  # "Nimbus, Inc."
+        # a parenthesis closed before the legal form is part of the name: "Kiwi Pumps (NZ) Limited"
         head = re.split(r"[·|:;,]|\((?![^()]*\))|\s[–-](?:\s|$)", head.rstrip(", "))[-1]
         words = head.split()
         kept: list[str] = []
@@ -313,7 +313,7 @@ def find_buyer(lines: list[Line]) -> Found[str] | None:
 
 def buyer_below_sender_line(lines: list[Line], vendor: str) -> Found[str] | None:
     """In a window envelope letter (DIN 5008) the recipient's name is the line under the small
-    sender line that repeats the vendor's name and address ("ACME GmbH · Street 1 · City")."""
+    sender line that repeats the vendor's name and address ("Muster GmbH · Street 1 · City")."""
     key = name_key(vendor)
     for index, line in enumerate(lines):
         for cell in line.cells:
@@ -373,7 +373,7 @@ def _address_parts(parts: list[str]) -> str | None:
 
 
 def find_vendor_address(lines: list[Line], vendor: str) -> Found[str] | None:
-    """The vendor's postal address: the rest of a sender line ("ACME GmbH · Street 1 · City") or
+    """The vendor's postal address: the rest of a sender line ("Muster GmbH · Street 1 · City") or
     of a footer line naming the vendor, else the lines under the vendor's name."""
     key = name_key(vendor)
     for line in lines:
@@ -428,7 +428,7 @@ def find_tax_ids(lines: list[Line], *, buyer: str | None = None) -> tuple[Found[
     vendor_votes = Counter(s.value for s in spots if not s.for_buyer)
     buyer_votes = Counter(s.value for s in spots if s.for_buyer)
     vendor = None
-    for value in list(vendor_votes):  # "IVA ESW0184081H" and "NIF W0184081H": the VAT id is the one with its prefix
+    for value in list(vendor_votes):  # "IVA ESX1234567Y" and "NIF X1234567Y": the VAT id is the one with its prefix
         if longer := next((other for other in vendor_votes if other != value and other.endswith(value)), None):
             vendor_votes[longer] += vendor_votes.pop(value)
     if vendor_votes:
