@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from functools import cache
+from functools import lru_cache
 
 from app.parsing.layout import Word
 
@@ -75,7 +75,7 @@ _LETTERS = re.compile(r"^([^\w]*)([^\W\d_]{5,})([^\w]*)$")
 _WORD = re.compile(r"(?<!\w)[^\W\d_]{5,}(?!\w)")
 
 
-@cache
+@lru_cache(maxsize=4096)  # a parse worker lives long and OCR words are endless
 def _restored(word: str) -> str | None:
     lowered = word.lower()
     if lowered in VOCABULARY:
