@@ -84,7 +84,20 @@ def find_invoice_number(lines: list[Line]) -> Found[str] | None:
             if (value := _document_id(found.text)) is not None:
                 candidates.append((rank * 3 - found.distance, value))
                 seen_lines.add(found.line)
+    if not candidates:
+        return _order_number(lines)
     return choose(candidates, {9: 0.95, 8: 0.92, 7: 0.9, 6: 0.95, 5: 0.92, 4: 0.85, 3: 0.8, 2: 0.7, 1: 0.6})
+
+
+#: An order summary's title stands in its first lines.
+_TITLE_LINES = 3
+
+
+def _order_number(lines: list[Line]) -> Found[str] | None:
+    """The number of an order summary printed in place of an invoice: its title's, unsure."""
+    top = [line for line in lines[:_TITLE_LINES] if line.page == 0]
+    values = {value for found in labelled_values(top, labels.ORDER_TITLE) if (value := _document_id(found.text))}
+    return Found(values.pop(), 0.6) if len(values) == 1 else None
 
 
 def _date_label_rank(label: str, kind: re.Pattern[str]) -> int:
@@ -176,7 +189,15 @@ def find_dated(
 
 
 def find_invoice_date(lines: list[Line], *, day_first: bool | None) -> Found[date] | None:
-    return find_dated(lines, labels.INVOICE_DATE, day_first=day_first, allow_unlabelled=True)
+    found = find_dated(lines, labels.INVOICE_DATE, day_first=day_first, allow_unlabelled=True)
+    if found is not None:
+        return found
+    dated = _dated_labels(lines, day_first)
+    if any(_date_label_rank(label, labels.INVOICE_DATE) for label, _, _ in dated):
+        return None  # dates that could be the issue date disagree: no answer
+    # an order summary printed in place of an invoice is dated by its order date alone
+    ordered = {value for label, _, value in dated if labels.ORDER_DATE.search(label)}
+    return Found(ordered.pop(), 0.6) if len(ordered) == 1 else None
 
 
 def find_due_date(lines: list[Line], *, day_first: bool | None) -> Found[date] | None:

@@ -42,6 +42,16 @@ TITLE_NUMBER = _any(
     r"(?:nr\.?|no\.?|n[°º]\.?|#)",
 )
 
+#: An order's own title and date, which number and date an order summary printed in place of an
+#: invoice ("Final Details for Order #…", "Order Placed:") when nothing names an invoice.
+ORDER_TITLE = _any(
+    r"^[^:#]{0,30}?\border\s*(?:#|no\.|number)", r"^\s*(?:bestellung|commande|pedido|ordine)\s*(?:nr\.?|n[°º]\.?|#)"
+)
+ORDER_DATE = _any(
+    r"order\s+(?:placed|date)|date\s+ordered|bestelldatum|date\s+de\s+(?:la\s+)?commande|fecha\s+del\s+pedido",
+    r"data\s+(?:dell'|dell’)?ordine",
+)
+
 #: A till receipt's transaction number: its number when nothing is labelled as one.
 TRANSACTION_NUMBER = _any(r"\b(?:trans(?:action)?|txn)\.?\s*(?:no\.?|number|#)?(?=\s*:?\s*[A-Z0-9-]*\d)")
 

@@ -276,3 +276,17 @@ def test_a_second_total_as_strong_as_the_chosen_one_leaves_it_in_doubt() -> None
     )
     summary = summarise(page)
     assert summary.total == Decimal("37.36") and summary.confidence["total_amount"] < 0.9
+
+
+def test_an_order_summary_is_numbered_and_dated_by_its_order_only_when_nothing_names_an_invoice() -> None:
+    summary = text_lines(
+        "Final Details for Order #111-2536880-6683414\nOrder Placed: November 8, 2025\nOrder Total: $3,269.00"
+    )
+    number, issued = find_invoice_number(summary), find_invoice_date(summary, day_first=False)
+    assert number is not None and (number.value, number.confidence) == ("111-2536880-6683414", 0.6)
+    assert issued is not None and (issued.value, issued.confidence) == (date(2025, 11, 8), 0.6)
+    invoice = text_lines(
+        "Invoice No. INV-77\nInvoice date: 12/11/2025\nOrder #111-2536880\nOrder Placed: November 8, 2025"
+    )
+    assert find_invoice_number(invoice).value == "INV-77"  # type: ignore[union-attr]
+    assert find_invoice_date(invoice, day_first=False).value == date(2025, 12, 11)  # type: ignore[union-attr]
