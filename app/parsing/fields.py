@@ -86,7 +86,7 @@ def find_invoice_number(lines: list[Line]) -> Found[str] | None:
                 seen_lines.add(found.line)
     if not candidates:
         return _order_number(lines)
-    return choose(candidates, {9: 0.95, 8: 0.92, 7: 0.9, 6: 0.95, 5: 0.92, 4: 0.85, 3: 0.8, 2: 0.7, 1: 0.6})
+    return choose(candidates, {9: 0.95, 8: 0.95, 7: 0.95, 6: 0.95, 5: 0.92, 4: 0.85, 3: 0.8, 2: 0.7, 1: 0.6})
 
 
 #: An order summary's title stands in its first lines.

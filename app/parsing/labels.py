@@ -244,7 +244,7 @@ BUYER = _any(
 )
 
 SELLER = _any(
-    r"^\s*from\b|\bseller\b|\bsupplier\b|\bvendor\b|verk[äa]ufer|lieferant|[ée]metteur|fournisseur|vendeur",
+    r"^\s*from\b|\bseller\b|\bsupplier\b|\bvendor\b|verk[äa]ufer|lieferant\b|[ée]metteur|fournisseur|vendeur",
     r"proveedor|\bemisor\b|leverancier|sprzedawca|s[äa]ljare|cedente|销售方|销方",
     r"^\s*fr[åa]n\s*$|^\s*van\s*$|^\s*von\s*$|^\s*de\s*$",
     r"sold\s+by|verkauft\s+(?:von|durch)|vendido\s+por|venduto\s+da|vendu\s+par|verkocht\s+door|sprzedawane\s+przez",

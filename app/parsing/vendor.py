@@ -23,7 +23,6 @@ from app.parsing.parties import company_key, company_names, footer_lines, headin
 from app.parsing.vendor_weights import WEIGHTS
 
 FEATURES = (
-    "bias",
     "section",
     "seller_label",
     "heading",
@@ -45,7 +44,7 @@ class Candidate:
     features: dict[str, float] = field(default_factory=dict)
 
     def vector(self) -> list[float]:
-        return [1.0 if name == "bias" else self.features.get(name, 0.0) for name in FEATURES]
+        return [self.features.get(name, 0.0) for name in FEATURES]
 
 
 def candidates(lines: list[Line], *, buyer: str | None, section_name: str | None) -> list[Candidate]:

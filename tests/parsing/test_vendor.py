@@ -42,3 +42,9 @@ def test_the_fit_learns_which_feature_marks_the_vendor() -> None:
 def test_a_page_number_is_no_vendor_heading() -> None:
     page = text_lines("Page 1 / 1\nCronus Handels GmbH\nRechnung 103767")
     assert find_vendor(page, buyer=None).value == "Cronus Handels GmbH"  # type: ignore[union-attr]
+
+
+def test_a_label_word_inside_a_name_or_a_compound_label_is_no_seller_label() -> None:
+    page = text_lines("Verkäufer-BIC:    COBADEFXXX\nLieferant GmbH\nLieferantenstraße 20\n")
+    names = [c.name for c in candidates(page, buyer=None, section_name=None) if c.features.get("seller_label")]
+    assert names == []
