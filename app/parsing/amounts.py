@@ -104,6 +104,37 @@ def find_amounts(line: str) -> list[Decimal]:
     return found
 
 
+#: A figure with more than two decimals after one separator: "1,0000", "0.5252", "0,792".
+_LONG_DECIMAL = re.compile(
+    r"(?<![\w.,'’/:-])(?P<sign>[-−–])?(?P<whole>\d+)(?P<mark>[.,])(?P<fraction>\d{3,6})(?![\w.,'’/]|\s?%)"
+)
+#: A money figure with two decimals: its separator is the line's decimal mark.
+_CENTS_MARK = re.compile(r"\d([.,])\d{2}(?!\d)")
+
+
+def find_figures(line: str) -> list[Decimal]:
+    """Every figure of an item row, in order: amounts as :func:`find_amounts` reads them, plus
+    quantities and unit prices with more decimals than money has ("1,0000", "0,792 kg").
+
+    Four or more decimals cannot be digit grouping, so they always read as decimals; three
+    decimals ("1.530") only when the line's two-decimal amounts use the same decimal mark, as
+    "1.530 m² 247.83 379.18" does and "3.068,00" does not.
+    """
+    marks = _CENTS_MARK.findall(line)
+    line_mark = marks[-1] if marks else None
+    found: list[Decimal] = []
+    start = 0
+    for match in _LONG_DECIMAL.finditer(line):
+        if len(match.group("fraction")) == 3 and match.group("mark") != line_mark:
+            continue
+        found.extend(find_amounts(line[start : match.start()]))
+        value = Decimal(f"{match.group('whole')}.{match.group('fraction')}")
+        found.append(-value if match.group("sign") else value)
+        start = match.end()
+    found.extend(find_amounts(line[start:]))
+    return found
+
+
 def to_money(value: Decimal) -> Decimal:
     return value.quantize(_CENT)
 

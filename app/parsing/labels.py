@@ -274,7 +274,8 @@ LEGAL_FORM = re.compile(
 
 #: Column headers of an item table, by role.
 COLUMN_DESCRIPTION = _any(
-    r"description|\bitem\b|product|article|bezeichnung|beschreibung|artikel(?!-?nr)|leistung|d[ée]signation|libell[ée]",
+    r"description|\bitem\b|product|produkt|produit|prodott|producto|article|art[íi]colo|bezeichnung|beschreibung"
+    r"|artikel(?!-?nr)|leistung|d[ée]signation|libell[ée]",
     r"concepto|descripci[óo]n|descrizione|omschrijving|nazwa|beskrivning|项目名称|货物或应税劳务|品名|内容|摘要",
 )
 COLUMN_QUANTITY = _any(

@@ -16,11 +16,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from app.parsing import labels
-from app.parsing.amounts import find_amounts, to_money
+from app.parsing.amounts import find_amounts, find_figures, to_money
 from app.parsing.layout import Cell, Line
 from app.parsing.model import LineItem
 
 _TOLERANCE = Decimal("0.005")
+#: Units a unit price may be quoted for (German "Preiseinheit"): 1, 10, 100 or 1000 pieces.
+_PRICE_BASES = (Decimal(1), Decimal(10), Decimal(100), Decimal(1000))
 _POSITION = re.compile(r"^\s*(?:\d{1,3}\.?|pos\.?)\s*$", re.I)
 
 
@@ -77,37 +79,74 @@ def _numbers(cells: list[Cell]) -> list[Decimal]:
     values: list[Decimal] = []
     for cell in cells:
         text = re.sub(r"\d+(?:[.,]\d+)?\s?%", " ", cell.text)  # rates are not quantities or prices
-        values.extend(find_amounts(text))
+        values.extend(find_figures(text))
     return values
 
 
 def _quantity_price(
-    numbers: list[Decimal], amount: Decimal, quantities: list[Decimal]
+    numbers: list[Decimal], amount: Decimal, quantities: list[Decimal], base: Decimal
 ) -> tuple[Decimal, Decimal] | None:
-    """Two figures whose product is ``amount``: the quantity one of ``quantities`` (the figures in
-    the quantity column) when a pair allows it, else the first pair in printed order."""
+    """Two figures whose product is ``amount``, the price read per ``base`` units: the quantity one
+    of ``quantities`` (the figures in the quantity column) when a pair allows it, else the first
+    pair in printed order."""
+    if base != 1 and not (_has_decimals(amount) and any(_has_decimals(number) for number in numbers)):
+        return None  # a per-100 price is money; without decimals, digits multiply out by chance
     pairs = [
-        (quantity, price)
+        (quantity, price / base)
         for quantity, price in itertools.permutations(numbers, 2)
-        if quantity != 0 and abs(quantity * price - amount) <= _TOLERANCE
+        if quantity != 0 and (base == 1 or _has_decimals(price)) and _multiplies_out(quantity, price / base, amount)
     ]
     return next((pair for pair in pairs if pair[0] in quantities), pairs[0] if pairs else None)
+
+
+def _has_decimals(figure: Decimal) -> bool:
+    exponent = figure.as_tuple().exponent
+    return isinstance(exponent, int) and exponent < 0
+
+
+def _multiplies_out(quantity: Decimal, price: Decimal, amount: Decimal) -> bool:
+    """quantity × price = amount, up to the rounding of the amount to cents and of a unit price
+    printed with more decimals (150 × 0.4929 = 73.94; 500 × 0.0916 = 45.80)."""
+    exponent = price.as_tuple().exponent
+    price_rounding = Decimal(0)
+    if isinstance(exponent, int) and exponent < -2:
+        price_rounding = abs(quantity) * Decimal(1).scaleb(exponent) / 2
+    return abs(quantity * price - amount) <= max(_TOLERANCE, price_rounding)
 
 
 def _priced_amount(
     numbers: list[Decimal], quantities: list[Decimal] | None = None
 ) -> tuple[Decimal, Decimal, Decimal] | None:
     """Quantity, unit price and amount: the rightmost figure that is the product of two figures
-    before it (the amount column may be followed by tax columns, as on Chinese VAT invoices)."""
-    for end in range(len(numbers) - 1, 1, -1):
-        if pair := _quantity_price(numbers[:end], numbers[end], quantities or []):
-            return (*pair, numbers[end])
+    before it (the amount column may be followed by tax columns, as on Chinese VAT invoices). A
+    price quoted per 10, 100 or 1000 units ("49,29" for 150 pieces = 73,94) is read only when no
+    pair multiplies out directly, and comes back per unit."""
+    for base in _PRICE_BASES:
+        for end in range(len(numbers) - 1, 1, -1):
+            if pair := _quantity_price(numbers[:end], numbers[end], quantities or [], base):
+                return (*pair, numbers[end])
     return None
+
+
+def _cut_at_description(cells: list[Cell], header: _Header) -> list[Cell]:
+    """The cells, with a cell that runs from a column left of the description into it cut where
+    the description column starts: a narrow gap can join a reference to the description
+    ("Art-Nr: SE5 | Schweinesteak" read as one cell)."""
+    start = header.columns[header.description].x0 - 2
+    result: list[Cell] = []
+    for cell in cells:
+        left = [word for word in cell.words if word.x0 < start]
+        right = [word for word in cell.words if word.x0 >= start]
+        if left and right and header.column_of(Cell(left)) != header.description:
+            result.extend((Cell(left), Cell(right)))
+        else:
+            result.append(cell)
+    return result
 
 
 def _description(cells: list[Cell], header: _Header) -> tuple[str, float]:
     """Text of the cells in the description column, and its type size."""
-    inside = [cell for cell in cells if header.column_of(cell) == header.description]
+    inside = [cell for cell in _cut_at_description(cells, header) if header.column_of(cell) == header.description]
     texts = [cell.text for cell in inside if not _POSITION.match(cell.text)]
     height = max((word.height for cell in inside for word in cell.words), default=0.0)
     return " ".join(texts).strip(), height
@@ -145,9 +184,9 @@ def find_receipt_items(lines: list[Line]) -> list[LineItem]:
         head = " ".join(cells[:-1])
         times = _TIMES.match(head)
         if times and pending:
-            prices = find_amounts(times.group(2))
-            quantity = find_amounts(times.group(1))
-            if prices and quantity and abs(quantity[0] * prices[0] - amounts[0]) <= _TOLERANCE:
+            prices = find_figures(times.group(2))
+            quantity = find_figures(times.group(1))
+            if prices and quantity and _multiplies_out(quantity[0], prices[0], amounts[0]):
                 items.append(
                     LineItem(description=pending, quantity=_plain(quantity[0]), unit_price=prices[0], amount=amounts[0])
                 )
@@ -191,10 +230,10 @@ def _table_rows(lines: list[Line]) -> list[_Row]:
         if len(header.columns) == 1:  # single-spaced text (OCR): no columns to go by
             description, figures_text = _split_trailing_figures(line.text)
             height = max(word.height for word in line.words)
-            numbers = find_amounts(re.sub(r"\d+(?:[.,]\d+)?\s?%", " ", figures_text))
+            numbers = find_figures(re.sub(r"\d+(?:[.,]\d+)?\s?%", " ", figures_text))
         else:
             description, height = _description(line.cells, header)
-            figures = [cell for cell in line.cells if _right_of(header.column_of(cell), header.description)]
+            figures = [cell for cell in line.cells if _is_figure_column(header, header.column_of(cell))]
             numbers = _numbers(figures)
             quantities = _numbers([cell for cell in figures if header.column_of(cell) in header.quantity_columns])
         if numbers:
@@ -204,10 +243,14 @@ def _table_rows(lines: list[Line]) -> list[_Row]:
                     description=description or None, quantity=_plain(quantity), unit_price=price, amount=amount
                 )
                 rows.append(_Row(line, height or max(word.height for word in line.words), item=item))
-        elif description:
+        elif description and not _ANNOTATION.match(description):
             rows.append(_Row(line, height, text=description))
     return rows
 
+
+#: A "Key: value" line under an item ("Bruttopreis: 4,00", "• SKU: 1234"): an attribute of the
+#: item, not more of its description.
+_ANNOTATION = re.compile(r"^[^\w\s]?\s*[^\W\d_][\w.\-/]*(?:\s[^\W\d_][\w.\-/]*){0,2}\s?:\s*\S")
 
 _FIGURE = re.compile(r"^[-−(]?[$€£¥₹]?\d[\d.,'’]*\)?[€%]?$")
 _UNIT = re.compile(r"^[^\W\d_]{1,5}\.?$")
@@ -232,8 +275,10 @@ def _split_trailing_figures(text: str) -> tuple[str, str]:
     return " ".join(head), " ".join(tokens[start:])
 
 
-def _right_of(column: int | None, description: int) -> bool:
-    return column is not None and column > description
+def _is_figure_column(header: _Header, column: int | None) -> bool:
+    """Columns right of the description hold figures; left of it, only a quantity column does
+    ("Menge | Produkt | Preis"), not a position number."""
+    return column is not None and (column > header.description or column in header.quantity_columns)
 
 
 def _gap(upper: Line, lower: Line) -> float:

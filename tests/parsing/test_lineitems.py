@@ -134,3 +134,61 @@ def test_a_header_on_two_lines_and_shipping_and_promotion_rows_after_the_items()
         Decimal("100.32"),
         Decimal("312.52"),
     )
+
+
+def test_unit_prices_with_four_decimals_and_prices_per_hundred_units() -> None:
+    page = text_lines(
+        "Pos    Beschreibung           Nettopreis    Menge Einheit    Nettobetrag\n"
+        "1      Kunstrasen grün        3,3333        3 m2             10,00\n"
+        "2      Müllsack extrastark    49,29         150 Stk          73,94\n"
+        "3      Schraube M10           9,16          500 Stk          45,80\n"
+    )
+    assert [(i.quantity, i.unit_price, i.amount) for i in find_line_items(page)] == [
+        (Decimal(3), Decimal("3.3333"), Decimal("10.00")),
+        (Decimal(150), Decimal("0.4929"), Decimal("73.94")),
+        (Decimal(500), Decimal("0.0916"), Decimal("45.80")),
+    ]
+
+
+def test_integers_that_happen_to_multiply_out_per_hundred_are_no_item() -> None:
+    page = text_lines(
+        "Description          Qty     Price     Amount\n"
+        "Tomo 33.166, Libro 0, Folio 105, Seccion 8\n"
+        "Telefon    7712    11    848\n"
+    )
+    assert find_line_items(page) == []
+
+
+def test_a_quantity_column_left_of_the_description() -> None:
+    page = text_lines(
+        "Menge     Produkt                       USt.    Preis       Gesamtbetrag\n"
+        "1,00      Künstlerische Gestaltung      7%      160,00 €    160,00 €\n"
+        "400,00    Luftballon: Bunt, ca. 500ml   19%     0,79 €      316,00 €\n"
+    )
+    assert [(i.description, i.quantity, i.unit_price) for i in find_line_items(page)] == [
+        ("Künstlerische Gestaltung", Decimal(1), Decimal("160.00")),
+        ("Luftballon: Bunt, ca. 500ml", Decimal(400), Decimal("0.79")),
+    ]
+
+
+def test_key_value_notes_under_an_item_are_not_its_description() -> None:
+    page = text_lines(
+        "Pos    Beschreibung                Nettopreis    Menge Einheit    Nettobetrag\n"
+        "1      Lieferung und Montage       59,0000       52 Stk           3.068,00\n"
+        "       von Solarhaltern\n"
+        "       Bruttopreis: 59,0000\n"
+        "       • Herkunftsland: DE\n"
+    )
+    (item,) = find_line_items(page)
+    assert item.description == "Lieferung und Montage von Solarhaltern"
+    assert item.unit_price == Decimal("59.0000")
+
+
+def test_a_reference_printed_close_to_the_description_is_cut_off() -> None:
+    """Two columns a narrow gap apart read as one cell; the description column's edge splits it."""
+    page = text_lines(
+        "Pos    Referenzen         Beschreibung     Nettopreis    Menge Einheit    Nettobetrag\n"
+        "1      Art-Nr: SE_SFK5000 Schweinesteak    5,5000        1 kg             5,50\n"
+    )
+    (item,) = find_line_items(page)
+    assert item.description == "Schweinesteak"

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.parsing.amounts import find_amounts, parse_amount
+from app.parsing.amounts import find_amounts, find_figures, parse_amount
 from app.parsing.currency import detect_currency
 from app.parsing.dates import find_dates, numeric_order_hint, parse_date
 
@@ -48,6 +48,20 @@ def test_find_amounts_in_lines() -> None:
     assert find_amounts("Gousses 12 36,00 5,5% 432,00") == [Decimal("12"), Decimal("36.00"), Decimal("432.00")]
     assert find_amounts("Gutschriftbetrag -380,92 €") == [Decimal("-380.92")]
     assert find_amounts("Datum 12.04.2024, Seite 1/2") == []
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("1,0000   1 Stk   0%   1,00", ["1.0000", "1", "1.00"]),  # four decimals are never grouping
+        ("1 SQ 1745 x 877 1.530 247.83 379.18", ["1", "1745", "877", "1.530", "247.83", "379.18"]),
+        ("0,792 kg x 2,49 EUR/kg", ["0.792", "2.49"]),
+        ("59,0000   52 Stk   3.068,00", ["59.0000", "52", "3068.00"]),  # "3.068" is grouping here
+        ("1.234 Stk   5,00", ["1234", "5.00"]),
+    ],
+)
+def test_find_figures_reads_quantities_and_unit_prices(line: str, expected: list[str]) -> None:
+    assert find_figures(line) == [Decimal(value) for value in expected]
 
 
 @pytest.mark.parametrize(
