@@ -2,7 +2,8 @@
 
 A table starts at a header line naming a description column and a quantity or amount column. Each
 following line whose rightmost amount equals quantity × unit price of two other figures on the
-line is an item; a line of text alone in the description column, in the same type size, continues
+line is an item (in a table without a quantity column, where nothing multiplies out, a line with
+a description and an amount is one); a line of text alone in the description column, in the same type size, continues
 the previous item's description (wrapped text). The table ends at a line with a totals label.
 The arithmetic, not the column positions, decides what is quantity, price and amount, so tables
 with or without ruling lines, repeated headers and carried-over subtotals all read the same way.
@@ -157,8 +158,10 @@ def _plain(quantity: Decimal) -> Decimal:
     return Decimal(format(quantity.normalize(), "f"))
 
 
-_TIMES = re.compile(r"^\s*(\d+(?:[.,]\d+)?)\s*[x×*]\s*(.+)$", re.I)
+#: "2 x 3.60", "0,792 kg x 2,49 EUR/kg", "4 Stk x 0,79": a count (with its unit) times a price.
+_TIMES = re.compile(r"^\s*(?P<quantity>-?\d+(?:[.,]\d+)?)\s*(?:[^\W\d_]{1,5}\.?\s*)?[x×*]\s*(?P<rest>\S.*)$", re.I)
 _HAS_CENTS_OR_SIGN = re.compile(r"\d[.,]\d{2}(?!\d)|[$€£¥₹]")
+_NAME = re.compile(r"[^\W\d_]{2}")
 
 
 def _item(description: str, quantity: Decimal, price: Decimal, amount: Decimal) -> LineItem:
@@ -168,31 +171,43 @@ def _item(description: str, quantity: Decimal, price: Decimal, amount: Decimal) 
 
 
 def find_receipt_items(lines: list[Line]) -> list[LineItem]:
-    """Items of a till receipt, which has no table header: "Name | 3.40", or a name line followed
-    by "2 x 3.60 | 7.20". Read up to the first totals line."""
+    """Items of a till receipt, which has no table header, read up to the first totals line.
+
+    An item is "Name | 3.40", or a name line followed by "2 x 3.60 | 7.20". A count line without
+    an amount under an item ("4 Stk x 0,79" under "KIWI 3,16") only explains that item's price and
+    is no item. Quantity and unit price come from the item's own rows: a receipt that prints
+    "2 x 3.60 | 7.20" rows means one piece where it prints none, otherwise they stay null.
+    """
     items: list[LineItem] = []
+    single: list[LineItem] = []  # items printed as one "Name | amount" row
     pending: str | None = None
     for line in lines:
         if _is_totals_line(line) or labels.TOTAL_WEAK.search(line.text):
             break
+        if times := _TIMES.match(line.text):
+            figures = find_figures(times.group("rest"))
+            quantity = find_figures(times.group("quantity"))[0]
+            if pending and len(figures) >= 2 and _multiplies_out(quantity, figures[0], figures[-1]):
+                items.append(_item(pending, quantity, figures[0], figures[-1]))
+            pending = None
+            continue
         cells = [cell.text for cell in line.cells]
         amount_text = cells[-1] if len(cells) >= 2 else ""
         amounts = find_amounts(amount_text) if _HAS_CENTS_OR_SIGN.search(amount_text) else []
-        if not amounts:
-            pending = line.text if len(cells) == 1 and re.search(r"[^\W\d_]{2}", line.text) else None
-            continue
         head = " ".join(cells[:-1])
-        times = _TIMES.match(head)
-        if times and pending:
-            prices = find_figures(times.group(2))
-            quantity = find_figures(times.group(1))
-            if prices and quantity and _multiplies_out(quantity[0], prices[0], amounts[0]):
-                items.append(
-                    LineItem(description=pending, quantity=_plain(quantity[0]), unit_price=prices[0], amount=amounts[0])
-                )
-        elif re.search(r"[^\W\d_]{2}", head) and not times and not _HAS_CENTS_OR_SIGN.search(head):
-            items.append(_item(head, Decimal(1), amounts[0], amounts[0]))
+        if not amounts:
+            pending = line.text if len(cells) == 1 and _NAME.search(line.text) else None
+            continue
+        if _NAME.search(head) and _priced_amount([*find_figures(head), amounts[0]]) is None:
+            # a name with a figure ("PFAND 0,48 EUR") is an item; "Widget 2 50.00 | 100.00" is a
+            # table row whose header was not found, which this reading does not guess at
+            item = LineItem(description=head, quantity=None, unit_price=None, amount=to_money(amounts[0]))
+            items.append(item)
+            single.append(item)
         pending = None
+    if len(single) < len(items):
+        for item in single:
+            item.quantity, item.unit_price = Decimal(1), item.amount
     return items
 
 
@@ -204,12 +219,14 @@ def find_line_items(lines: list[Line]) -> list[LineItem]:
 
 @dataclass
 class _Row:
-    """A line of an item table: an item (figures that multiply out) or text in the description column."""
+    """A line of an item table: an item (figures that multiply out, or only an amount in a table
+    without a quantity column) or text in the description column."""
 
     line: Line
     height: float
     item: LineItem | None = None
     text: str = ""
+    amount_only: bool = False
 
 
 def _table_rows(lines: list[Line]) -> list[_Row]:
@@ -243,6 +260,9 @@ def _table_rows(lines: list[Line]) -> list[_Row]:
                     description=description or None, quantity=_plain(quantity), unit_price=price, amount=amount
                 )
                 rows.append(_Row(line, height or max(word.height for word in line.words), item=item))
+            elif description and not header.quantity_columns and _has_decimals(numbers[-1]):
+                item = LineItem(description=description, amount=to_money(numbers[-1]))
+                rows.append(_Row(line, height, item=item, amount_only=True))
         elif description and not _ANNOTATION.match(description):
             rows.append(_Row(line, height, text=description))
     return rows
@@ -305,6 +325,9 @@ def _table_items(lines: list[Line]) -> list[LineItem]:
     next to it (an item, or text already joined to an item) when it is close and in the same type
     size, the nearer one if both are; text above an item row is read before the row's own text."""
     rows = _table_rows(lines)
+    if any(row.item is not None and not row.amount_only for row in rows):
+        # where items multiply out, a row with only an amount is a charge or carried-over sum
+        rows = [row for row in rows if not row.amount_only]
     joined: dict[int, tuple[int, bool]] = {}  # text row -> (item row, whether it comes after)
 
     for index, row in enumerate(rows):

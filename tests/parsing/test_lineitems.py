@@ -192,3 +192,36 @@ def test_a_reference_printed_close_to_the_description_is_cut_off() -> None:
     )
     (item,) = find_line_items(page)
     assert item.description == "Schweinesteak"
+
+
+def test_a_table_without_quantities_lists_amounts_only() -> None:
+    page = text_lines(
+        "Description                              Rate        Amount\n"
+        "Property located at : 288 Mt Eden\n"
+        "\n"
+        "Trimmed edges, cut lawns, blow tidy      $73.75      $64.13\n"
+        "Subtotal                                             $64.13\n"
+    )
+    assert [(i.description, i.quantity, i.unit_price, i.amount) for i in find_line_items(page)] == [
+        ("Trimmed edges, cut lawns, blow tidy", None, None, Decimal("64.13"))
+    ]
+
+
+def test_a_receipt_without_count_rows_leaves_quantities_null() -> None:
+    """A count line under an item explains its price ("4 Stk x 0,79" under 3,16) and is no item;
+    where no row prints "count x price | amount", quantity and unit price are not printed."""
+    page = text_lines(
+        "ZITRONE                      0,89 B\n"
+        "KIWI GOLD                    3,16 B\n"
+        "   4 Stk x    0,79\n"
+        "APFEL                        1,97 B\n"
+        "   0,792 kg x    2,49 EUR/kg\n"
+        "PFAND 0,48 EUR               0,48 A *\n"
+        "SUMME                 EUR    6,50\n"
+    )
+    assert [(i.description, i.quantity, i.unit_price, i.amount) for i in find_line_items(page)] == [
+        ("ZITRONE", None, None, Decimal("0.89")),
+        ("KIWI GOLD", None, None, Decimal("3.16")),
+        ("APFEL", None, None, Decimal("1.97")),
+        ("PFAND 0,48 EUR", None, None, Decimal("0.48")),
+    ]
