@@ -135,11 +135,23 @@ def _wrapped_label(lines: list[Line], index: int, position: int) -> str:
     return left.text
 
 
-def _dated_labels(lines: list[Line], day_first: bool | None) -> list[tuple[str, str, date]]:
-    """Every date on the page with the label text that goes with it: the text before it in its
-    cell, else the cell to its left or the one above it, whichever names a date. Each comes with
-    the text left of its label, which may say whose date it is ("Buyer's Order No. | Dated")."""
-    found: list[tuple[str, str, date]] = []
+@dataclass(frozen=True)
+class _Dated:
+    """A date on the page, with the label text that goes with it and the text left of that label,
+    which may say whose date it is ("Buyer's Order No. | Dated")."""
+
+    label: str
+    context: str
+    value: date
+    #: No label, but a heading without figures right above it ("Days Visited" over "16/01/20"):
+    #: the date is that column's value.
+    under_heading: bool = False
+
+
+def _dated_labels(lines: list[Line], day_first: bool | None) -> list[_Dated]:
+    """Every date on the page with its label: the text before it in its cell, else the cell to its
+    left or the one above it, whichever names a date."""
+    found: list[_Dated] = []
     for index, line in enumerate(lines):
         for position, cell in enumerate(line.cells):
             text = cell.text
@@ -147,17 +159,19 @@ def _dated_labels(lines: list[Line], day_first: bool | None) -> list[tuple[str, 
             for offset, value in find_dates(text, day_first=day_first):
                 label, context = text[start:offset], _left_of(line, position)
                 start = offset + 1
+                under_heading = False
                 if not label.strip(" :.-"):
                     neighbours = [(_wrapped_label(lines, index, position), _left_of(line, position - 1))]
                     if (above := cell_above(lines, index, cell)) is not None:
                         above_line = lines[above[0]]
                         above_position = above_line.cells.index(above[1])
                         neighbours.append((above[1].text, _left_of(above_line, above_position)))
+                        under_heading = not re.search(r"\d", above[1].text)
                     for neighbour, neighbour_context in neighbours:
                         if _names_a_date(neighbour) and not find_dates(neighbour, day_first=day_first):
                             label, context = neighbour, neighbour_context
                             break
-                found.append((label, context, value))
+                found.append(_Dated(label, context, value, under_heading))
     return found
 
 
@@ -168,7 +182,9 @@ def find_dated(
     credit_note = kind is labels.INVOICE_DATE and any(labels.CREDIT_NOTE_TITLE.search(line.text) for line in lines)
     candidates: list[tuple[int, date]] = []
     credited: list[date] = []
-    for label, context, value in _dated_labels(lines, day_first):
+    unlabelled: list[_Dated] = []
+    for dated in _dated_labels(lines, day_first):
+        label, context, value = dated.label, dated.context, dated.value
         rank = _date_label_rank(label, kind)
         if rank == 3 and credit_note and not labels.CREDIT_NOTE_TITLE.search(label):
             credited.append(value)
@@ -179,12 +195,16 @@ def find_dated(
             rank = 0  # the date of another document: the order, the invoice this one relates to
         if rank == 1 and not allow_unlabelled:
             continue
+        if rank == 1:
+            unlabelled.append(dated)
         if rank:
             candidates.append((rank, value))
     if credited and not any(rank >= 2 for rank, _ in candidates):
         candidates += [(2, value) for value in credited]  # the only labelled date is the credit note's own
     if candidates and max(rank for rank, _ in candidates) == 1 and len({v for _, v in candidates}) > 1:
-        return None
+        # unlabelled dates disagree: one standing alone beats those under a column heading
+        alone = {dated.value for dated in unlabelled if not dated.under_heading}
+        return Found(alone.pop(), 0.6) if len(alone) == 1 else None
     return choose(candidates, {3: 0.95, 2: 0.85, 1: 0.6})
 
 
@@ -193,10 +213,10 @@ def find_invoice_date(lines: list[Line], *, day_first: bool | None) -> Found[dat
     if found is not None:
         return found
     dated = _dated_labels(lines, day_first)
-    if any(_date_label_rank(label, labels.INVOICE_DATE) for label, _, _ in dated):
+    if any(_date_label_rank(found.label, labels.INVOICE_DATE) for found in dated):
         return None  # dates that could be the issue date disagree: no answer
     # an order summary printed in place of an invoice is dated by its order date alone
-    ordered = {value for label, _, value in dated if labels.ORDER_DATE.search(label)}
+    ordered = {found.value for found in dated if labels.ORDER_DATE.search(found.label)}
     return Found(ordered.pop(), 0.6) if len(ordered) == 1 else None
 
 

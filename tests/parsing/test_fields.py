@@ -69,6 +69,12 @@ def test_unlabelled_competing_dates_give_no_answer() -> None:
     assert find_invoice_date(text_lines("15.03.2024\n13.03.2024"), day_first=True) is None
 
 
+def test_an_unlabelled_date_beats_one_under_a_column_heading() -> None:
+    page = text_lines("Tax Invoice No: 240120\n31st January 2020\nTo: Body Corporate\nDays Visited\n16/01/20")
+    found = find_invoice_date(page, day_first=True)
+    assert found is not None and found.value == date(2020, 1, 31) and found.confidence < 0.9
+
+
 def test_payment_terms_are_not_a_due_date() -> None:
     assert find_due_date(text_lines("Invoice date 01.03.2024\nTerms: Net 30"), day_first=True) is None
 
