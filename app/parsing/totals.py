@@ -284,8 +284,12 @@ def summarise(lines: list[Line], *, whole_units: bool = False, items_total: Deci
             summary.subtotal = None  # the lines add up to the gross total: prices include tax, no net subtotal
         # a total labelled as strongly as the chosen one but different (a receipt's SUMME beside its
         # tax table's gross, after a voucher) leaves the choice in doubt, however well it adds up
-        doubted = any(other_rank >= rank and value != summary.total for other_rank, value in totals)
-        summary.confidence = dict.fromkeys(summary.invoice_fields(), 0.7 if doubted else 0.97)
+        rivals = {value for other_rank, value in totals if other_rank >= rank and value != summary.total}
+        if items_total is not None and items_total in rivals and summary.tax is not None:
+            # the lines add up to the rival: it is the document's total, the combination that adds
+            # up is a tax table's after a voucher or coupon; the tax stays as printed
+            summary = Summary(tax=summary.tax, total=items_total, consistent=False)
+        summary.confidence = dict.fromkeys(summary.invoice_fields(), 0.7 if rivals else 0.97)
         return summary
     return _unchecked(totals, labelled_subtotals, tax_lines)
 

@@ -282,6 +282,10 @@ def test_a_second_total_as_strong_as_the_chosen_one_leaves_it_in_doubt() -> None
     )
     summary = summarise(page)
     assert summary.total == Decimal("37.36") and summary.confidence["total_amount"] < 0.9
+    # the items, which sum to SUMME, settle it: the tax table's gross is after the voucher
+    summary = summarise(page, items_total=Decimal("39.44"))
+    assert (summary.total, summary.tax, summary.subtotal) == (Decimal("39.44"), Decimal("2.92"), None)
+    assert summary.confidence["total_amount"] < 0.9 and not summary.consistent
 
 
 def test_an_order_summary_is_numbered_and_dated_by_its_order_only_when_nothing_names_an_invoice() -> None:
