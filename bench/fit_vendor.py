@@ -46,6 +46,7 @@ PRIOR = {
     "sender_line": 1.5,
     "relative_size": 0.3,
     "has_digit": -1.0,
+    "domain": 1.0,
 }
 
 

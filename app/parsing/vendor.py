@@ -35,7 +35,15 @@ FEATURES = (
     "sender_line",
     "relative_size",
     "has_digit",
+    "domain",
 )
+
+#: An e-mail or web address: its host names the sender more often than anyone else.
+_ADDRESS_HOST = re.compile(r"(?:@|\bwww\.|https?://)((?:[\w-]+\.)+[a-z]{2,})\b", re.I)
+#: A cell that could be a name on its own: a few words, no figures, no "Label:".
+_NAME_CELL = re.compile(r"^[^\d:@/]{3,40}$")
+#: Second-level labels under which a country registers names ("example.co.uk", "example.com.au").
+_SECOND_LEVEL = frozenset({"co", "com", "org", "net", "ac", "gov", "ne", "or"})
 
 
 @dataclass
@@ -84,12 +92,37 @@ def candidates(lines: list[Line], *, buyer: str | None, section_name: str | None
                     first_lines=float(line.page == 0 and index < 8),
                     sender_line=float(len(head) > 1 and company_key(head[0]) == key),
                 )
+    stems = domain_stems(lines)
+    for line in lines:
+        for cell in line.cells:
+            if line.page == 0 and _NAME_CELL.match(cell.text) and _matches_domain(cell.text, stems):
+                add(cell.text.strip(parties.DECORATION))
     sizes = _sizes(lines)
     for key, candidate in found.items():
+        candidate.features["domain"] = float(_matches_domain(candidate.name, stems))
         candidate.features["mentions"] = math.log1p(mentions.get(key, 0))
         candidate.features["relative_size"] = sizes.get(key, 1.0)
         candidate.features["has_digit"] = float(bool(re.search(r"\d", candidate.name)))
     return list(found.values())
+
+
+def domain_stems(lines: list[Line]) -> set[str]:
+    """The names in the page's e-mail and web addresses: "info@cronus.com" -> "cronus"."""
+    stems: set[str] = set()
+    for line in lines:
+        for host in _ADDRESS_HOST.findall(line.text):
+            labels_ = host.casefold().split(".")[:-1]
+            if len(labels_) > 1 and labels_[-1] in _SECOND_LEVEL:
+                labels_ = labels_[:-1]
+            if labels_ and len(stem := name_key(labels_[-1])) >= 4:
+                stems.add(stem)
+    return stems
+
+
+def _matches_domain(name: str, stems: set[str]) -> bool:
+    """The name starts with an address's name ("CRONUS DE" and cronus.com)."""
+    key = name_key(name)
+    return any(key.startswith(stem) for stem in stems)
 
 
 def _sizes(lines: list[Line]) -> dict[str, float]:

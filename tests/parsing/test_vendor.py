@@ -48,3 +48,21 @@ def test_a_label_word_inside_a_name_or_a_compound_label_is_no_seller_label() -> 
     page = text_lines("Verkäufer-BIC:    COBADEFXXX\nLieferant GmbH\nLieferantenstraße 20\n")
     names = [c.name for c in candidates(page, buyer=None, section_name=None) if c.features.get("seller_label")]
     assert names == []
+
+
+def test_a_name_that_an_e_mail_or_web_address_spells_is_a_candidate() -> None:
+    """Business Central's layout: the buyer's window left, the seller's name right without a
+    legal form; the seller's address in the footer names it."""
+    page = text_lines(
+        "Invoice 103767\n"
+        "Adatum Corporation                       CRONUS DE\n"
+        "Station Road, 21                         Hofstraße 12\n"
+        "Description     Quantity     Line Amount\n"
+        "VAT Registration No.    Email\n"
+        "DE777777777             info@cronus.com\n"
+    )
+    by_name = {candidate.name: candidate for candidate in candidates(page, buyer=None, section_name=None)}
+    assert by_name["CRONUS DE"].features["domain"] == 1.0
+    assert by_name.get("Adatum Corporation") is None or by_name["Adatum Corporation"].features["domain"] == 0.0
+    found = find_vendor(page, buyer="Adatum Corporation")
+    assert found is not None and found.value == "CRONUS DE"
