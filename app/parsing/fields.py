@@ -63,6 +63,22 @@ def _document_id(text: str) -> str | None:
     return value
 
 
+#: A title's number followed by its date: "Nr. 210111 mit LV vom 30.05.2026".
+_NUMBER_THEN_DATE = re.compile(
+    r"^\s*(?P<number>\S+(?:\s\S+){0,2}?)\s+(?:vom|von|from|dated|du|del|dal)\s+(?P<date>.+)$", re.I
+)
+
+
+def _number_before_date(text: str) -> str | None:
+    """All of a title's number when its date closes it, spaces included (an e-invoice's number
+    may hold spaces, which its rendering prints between "Nr." and "vom")."""
+    match = _NUMBER_THEN_DATE.match(text)
+    if match is None or not find_dates(match.group("date"), day_first=True):
+        return None
+    number = match.group("number")
+    return number if any(ch.isdigit() for ch in number) and not find_dates(number, day_first=True) else None
+
+
 def find_invoice_number(lines: list[Line]) -> Found[str] | None:
     credit_note = any(labels.CREDIT_NOTE_NUMBER.search(line.text) for line in lines)
     candidates: list[tuple[int, str]] = []
@@ -81,7 +97,8 @@ def find_invoice_number(lines: list[Line]) -> Found[str] | None:
                 continue
             if labels.REFERENCE_TO_OTHER.search(lines[found.line].text):
                 continue
-            if (value := _document_id(found.text)) is not None:
+            value = _number_before_date(found.text) if pattern is labels.TITLE_NUMBER else None
+            if (value := value or _document_id(found.text)) is not None:
                 candidates.append((rank * 3 - found.distance, value))
                 seen_lines.add(found.line)
     if not candidates:

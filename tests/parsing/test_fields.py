@@ -300,3 +300,17 @@ def test_an_order_summary_is_numbered_and_dated_by_its_order_only_when_nothing_n
     )
     assert find_invoice_number(invoice).value == "INV-77"  # type: ignore[union-attr]
     assert find_invoice_date(invoice, day_first=False).value == date(2025, 12, 11)  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("title", "number"),
+    [
+        ("Teilrechnung Bau (875) Nr. 210111 mit LV vom 30.05.2026", "210111 mit LV"),
+        ("Handelsrechnung (380) Nr. 471102 vom 15.11.2024", "471102"),
+        ("Rechnung # RE-20171118/506 von 18.11.2017", "RE-20171118/506"),
+        ("Rechnung Nr. 2024-118", "2024-118"),
+    ],
+)
+def test_a_title_number_runs_up_to_its_date(title: str, number: str) -> None:
+    found = find_invoice_number(text_lines(f"{title}\nKunde: Muster GmbH"))
+    assert found is not None and found.value == number
