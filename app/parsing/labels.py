@@ -146,6 +146,7 @@ NOT_A_SUMMARY = _any(r"capital|stammkapital|grundkapital|capitale\s+sociale|kapi
 #: A total label with one of these is a net figure (subtotal), never the grand total.
 NET_MARKER = _any(
     r"sub\s*-?total|zwischensumme|netto|\bnet\b(?!\s+[àa]\s+payer)|\bht\b|hors\s+tax|excl|exkl|before\s+tax|vor\s+steuer",
+    r"\b(?:iva|tva|vat)\s+(?:esclusa|exclu[íi]d[oa]|exclue?)|\b(?:sin|senza|ohne)\s+(?:iva|mwst|ust)\b",
     r"合计金额|小計",
 )
 
@@ -191,6 +192,10 @@ CHARGE = _any(
 )
 
 #: The tax of all rates together: "Total TVA", "VAT total", "USt. gesamt", "Summe MwSt.".
+#: A subtotal of the tax, which is the tax: "Subtotale IVA", "Subtotal VAT".
+TAX_SUBTOTAL = _any(
+    r"sub\s*-?totale?\s+(?:of\s+|de\s+(?:la\s+)?|dell[a'’]?\s*)?(?:tax|vat|tva|iva|mwst|ust|gst|btw)\b\.?\s*:?\s*$"
+)
 TAX_TOTAL = _any(
     r"(?:total|summe|gesamt|totale)\s+(?:de\s+la\s+)?(?:tax|vat|tva|iva|mwst|ust|gst|btw|moms|\w*steuer)\b",
     r"\b(?:tax|vat|tva|iva|mwst|ust|gst|btw|moms)\.?\s+(?:total|gesamt|totale)\b",

@@ -116,7 +116,7 @@ def summary_tables(lines: list[Line]) -> tuple[list[LabelledAmount], set[tuple[i
     found: list[LabelledAmount] = []
     taken: set[tuple[int, int]] = set()
     for index, line in enumerate(lines):
-        header = _summary_header(line)
+        header = _summary_header(line, lines[index + 1] if index + 1 < len(lines) else None)
         if header is None:
             continue
         rows: list[tuple[int, dict[str, Decimal], bool]] = []  # (line, {column label: value}, is a total row)
@@ -159,26 +159,46 @@ def _closes(row_label: str) -> bool:
     return kind is not None and kind.startswith("total") and not find_amounts(row_label)
 
 
-def _summary_header(line: Line) -> list[Cell] | None:
-    """The cells of a summary table's header row: words only, naming at least two different
-    summary amounts, and no column of an item table (description, quantity)."""
-    texts = [cell.text for cell in line.cells]
+def _summary_header(line: Line, below: Line | None) -> list[tuple[Cell, str]] | None:
+    """The cells of a summary table's header row with their labels (see _with_second_line):
+    words only, naming at least two different summary amounts, and no column of an item table
+    (description, quantity)."""
+    if any(find_amounts(cell.text) for cell in line.cells):
+        return None
+    header = _with_second_line(line, below)
+    texts = [label for _, label in header]
     kinds = {kind.split(":")[0] for text in texts if (kind := _kind(text))}
-    if len(kinds & _SUMMARY_KINDS) < 2 or any(find_amounts(text) for text in texts):
+    if len(kinds & _SUMMARY_KINDS) < 2:
         return None
     if any(labels.COLUMN_DESCRIPTION.search(text) or labels.COLUMN_QUANTITY.search(text) for text in texts):
         return None
-    return line.cells
+    return header
 
 
-def _row_cells(header: list[Cell], line: Line) -> dict[int, tuple[str, Decimal]]:
+def _with_second_line(line: Line, below: Line | None) -> list[tuple[Cell, str]]:
+    """Each header cell with its label, which a second header line without figures, right under
+    it, may finish: "Prezzo Totale" over "(IVA esclusa)" is a net amount, not a total."""
+    labelled = [(cell, cell.text) for cell in line.cells]
+    if below is None or below.page != line.page or find_amounts(below.text):
+        return labelled
+    if below.top - line.bottom > line.bottom - line.top:
+        return labelled
+    for extra in below.cells:
+        for position, (cell, label) in enumerate(labelled):
+            if cell.x0 < extra.x1 and cell.x1 > extra.x0:
+                labelled[position] = (cell, f"{label} {extra.text}")
+                break
+    return labelled
+
+
+def _row_cells(header: list[tuple[Cell, str]], line: Line) -> dict[int, tuple[str, Decimal]]:
     """The amount-only cells of ``line`` under a header cell that names an amount:
-    {cell position: (header text, value)}."""
+    {cell position: (header label, value)}."""
     found: dict[int, tuple[str, Decimal]] = {}
     for position, cell in enumerate(line.cells):
         if not _is_amount_only(cell.text) or not _HAS_DECIMALS.search(cell.text):
             continue
-        column = next((h.text for h in header if h.x0 < cell.x1 and h.x1 > cell.x0 and _kind(h.text)), None)
+        column = next((label for h, label in header if h.x0 < cell.x1 and h.x1 > cell.x0 and _kind(label)), None)
         if column is not None:
             found[position] = (column, find_amounts(cell.text)[-1])
     return found
@@ -192,6 +212,8 @@ def _kind(label: str) -> str | None:
         return "paid"
     if labels.ROUNDING.search(label):
         return "rounding"
+    if labels.TAX_SUBTOTAL.search(label):
+        return "tax"
     if labels.SUBTOTAL.search(label) or (labels.NET_MARKER.search(label) and not labels.TOTAL_STRONG.search(label)):
         return "subtotal"
     if labels.NET_EXPLICIT.search(label) and labels.TOTAL_STRONG.search(label):

@@ -260,6 +260,8 @@ def test_a_total_row_under_its_header_with_a_paragraph_between_and_a_related_inv
         ("Sum of Invoice line net amount", "subtotal"),
         ("Invoice total amount without VAT", "net_total"),
         ("Invoice total VAT amount", "tax"),
+        ("Subtotale IVA", "tax"),
+        ("Prezzo Totale (IVA esclusa)", "subtotal"),
         ("Invoice total amount with VAT", "total:3"),
         ("Amount due for payment", "total:1"),
         ("Summe der Nettobeträge aller Rechnungspositionen", "subtotal"),
@@ -314,3 +316,17 @@ def test_an_order_summary_is_numbered_and_dated_by_its_order_only_when_nothing_n
 def test_a_title_number_runs_up_to_its_date(title: str, number: str) -> None:
     found = find_invoice_number(text_lines(f"{title}\nKunde: Muster GmbH"))
     assert found is not None and found.value == number
+
+
+def test_a_summary_table_whose_header_wraps_onto_a_second_line() -> None:
+    """ "Prezzo Totale" alone would read as a second grand total; "(IVA esclusa)" under it makes
+    it the net, and the table's tax column adds up with it."""
+    page = text_lines(
+        "Totale fattura                                     € 51,83\n"
+        "IVA %      Prezzo Totale      Subtotale IVA\n"
+        "           (IVA esclusa)\n"
+        "20%        € 43,19            € 8,64\n"
+        "Totale     € 43,19            € 8,64\n"
+    )
+    summary = summarise(page)
+    assert (summary.subtotal, summary.tax, summary.total) == (Decimal("43.19"), Decimal("8.64"), Decimal("51.83"))
