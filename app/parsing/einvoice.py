@@ -71,6 +71,9 @@ def read_xml(data: bytes) -> ExtractedInvoice:
             "or UBL 2.1 Invoice or CreditNote."
         )
     invoice.confidence = {name: 1.0 for name in _FIELDS if getattr(invoice, name) not in (None, [])}
+    for name in ("vendor_tax_id", "buyer_tax_id"):
+        if (value := getattr(invoice, name)) is not None and not _is_identifier(value):
+            invoice.confidence[name] = 0.5  # what the XML says, but a statement rather than an id
     return invoice
 
 
@@ -159,7 +162,8 @@ def _set_parties(invoice: ExtractedInvoice, seller: _Party, buyer: _Party) -> No
 
 def _is_identifier(value: str) -> bool:
     """ASCII letters and digits between separators, no word written in lower case. UBL's
-    PartyTaxScheme also carries registration statements ("Godkänd för F-skatt"), which are not ids."""
+    PartyTaxScheme also carries registration statements ("Godkänd för F-skatt"), which are not ids
+    and give way to any id."""
     words = [word for word in re.split(r"[ ./-]+", value) if word]
     return bool(words) and all(
         word.isascii() and word.isalnum() and (word.isupper() or not word.isalpha()) for word in words
@@ -167,15 +171,16 @@ def _is_identifier(value: str) -> bool:
 
 
 def _tax_id(registrations: Iterable[tuple[str | None, str | None]]) -> str | None:
-    """From (scheme, value) pairs: the VAT id, else another tax number (CII ``FC``); never a value
-    that is not an identifier."""
+    """From (scheme, value) pairs: the VAT id, else another tax number (CII ``FC``), else the
+    seller's tax registration exactly as the XML states it (BT-32 may be a statement such as
+    "Godkänd för F-skatt", which is then all the invoice says)."""
     ids = [
-        (value.strip(), (scheme or "").strip().upper() in _VAT_SCHEMES)
+        (value.strip(), _is_identifier(value.strip()), (scheme or "").strip().upper() in _VAT_SCHEMES)
         for scheme, value in registrations
-        if value and _is_identifier(value.strip())
+        if value and value.strip()
     ]
-    vat_first = sorted(ids, key=lambda pair: not pair[1])
-    return vat_first[0][0] if vat_first else None
+    best_first = sorted(ids, key=lambda found: (not found[1], not found[2]))
+    return best_first[0][0] if best_first else None
 
 
 def _cii_party(party: Element | None) -> _Party:

@@ -163,15 +163,17 @@ def _tax_scheme(company_id: str, scheme: str) -> bytes:
         ([("Godkänd för F-skatt", "TAX"), ("SE556677889901", "VAT")], "SE556677889901"),
         ([("201/113/40209", "FC"), ("DE123456789", "VAT")], "DE123456789"),
         ([("201/113/40209", "FC")], "201/113/40209"),
-        ([("Godkänd för F-skatt", "TAX")], None),
+        ([("Godkänd för F-skatt", "TAX")], "Godkänd för F-skatt"),
     ],
     ids=["registration statement first", "tax number first", "tax number only", "statement only"],
 )
-def test_ubl_seller_tax_id_is_the_vat_id_and_never_a_statement(
+def test_ubl_seller_tax_id_is_the_vat_id_and_a_statement_only_when_nothing_else(
     schemes: list[tuple[str, str]], expected: str | None
 ) -> None:
     document = UBL_INVOICE.replace(VENDOR_TAX_SCHEME, b"".join(_tax_scheme(*pair) for pair in schemes))
-    assert parse_document(document).vendor_tax_id == expected
+    invoice = parse_document(document)
+    assert invoice.vendor_tax_id == expected
+    assert invoice.confidence["vendor_tax_id"] == (0.5 if expected == "Godkänd för F-skatt" else 1.0)
 
 
 @pytest.mark.parametrize(
