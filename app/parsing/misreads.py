@@ -86,16 +86,32 @@ def _restored(word: str) -> str | None:
     return close[0].upper() if word.isupper() else close[0].capitalize() if word[0].isupper() else close[0]
 
 
+#: A word that is only trailing punctuation, which OCR splits off the word before ("Nr .:").
+_DETACHED_PUNCTUATION = re.compile(r"^[.:,;]+$")
+
+
 def restore(words: list[Word]) -> list[Word]:
-    """The words with misread label words restored (punctuation around them kept)."""
-    restored = []
+    """The words with misread label words restored (punctuation around them kept), and
+    punctuation that OCR set apart joined back to the word it follows ("UID Nr .:" -> "UID Nr.:")."""
+    restored: list[Word] = []
     for word in words:
         match = _LETTERS.match(word.text)
         fixed = _restored(match.group(2)) if match else None
         if match and fixed:
             word = Word(match.group(1) + fixed + match.group(3), word.x0, word.top, word.x1, word.bottom)
+        if restored and _DETACHED_PUNCTUATION.match(word.text) and _follows(restored[-1], word):
+            before = restored.pop()
+            word = Word(
+                before.text + word.text, before.x0, min(before.top, word.top), word.x1, max(before.bottom, word.bottom)
+            )
         restored.append(word)
     return restored
+
+
+def _follows(before: Word, word: Word) -> bool:
+    """``word`` is on ``before``'s line, close after it."""
+    same_line = word.top < before.bottom and before.top < word.bottom
+    return same_line and 0 <= word.x0 - before.x1 <= max(before.height, word.height)
 
 
 def restore_text(text: str) -> str:

@@ -25,6 +25,18 @@ def test_words_keep_their_boxes() -> None:
     assert word == Word("Gesamtbetrag:", 10.0, 20.0, 80.0, 30.0)
 
 
+def test_punctuation_set_apart_joins_the_word_it_follows() -> None:
+    words = [
+        Word("UID", 10.0, 20.0, 30.0, 30.0),
+        Word("Nr", 33.0, 20.0, 45.0, 30.0),
+        Word(".:", 47.0, 21.0, 52.0, 30.0),
+        Word("DE812706034", 56.0, 20.0, 120.0, 30.0),
+        Word(".", 300.0, 20.0, 303.0, 30.0),  # far away: a dot of its own
+    ]
+    assert [word.text for word in restore(words)] == ["UID", "Nr.:", "DE812706034", "."]
+    assert restore(words)[1] == Word("Nr.:", 33.0, 20.0, 52.0, 30.0)
+
+
 def test_ocr_text_with_a_misread_total_label_is_read() -> None:
     invoice = parse_document(None, ocr=b"Nettto 100,00 EUR\nMwSt 19% 19,00 EUR\nGesantbetrag 119,00 EUR\n")
     assert (invoice.subtotal, invoice.tax_amount, invoice.total_amount) == (
