@@ -6,7 +6,7 @@ import io
 import zlib
 
 
-def _assemble(objects: list[bytes]) -> bytes:
+def assemble_pdf(objects: list[bytes]) -> bytes:
     out = io.BytesIO()
     out.write(b"%PDF-1.4\n")
     offsets = []
@@ -30,7 +30,7 @@ def text_bomb_pdf(repeats: int = 5_000_000) -> bytes:
 
 def _one_page(stream: bytes, filters: bytes = b"") -> bytes:
     """A one-page PDF drawing ``stream`` with Helvetica as /F1."""
-    return _assemble(
+    return assemble_pdf(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",

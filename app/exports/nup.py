@@ -13,7 +13,6 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
-from pypdf.errors import PyPdfError
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
@@ -92,14 +91,31 @@ class UnprintablePdf(Exception):
     """pypdf could not read the PDF's pages; the caller prints a summary page instead."""
 
 
+#: The largest page side PDF allows (200 inches, in points).
+_MAX_SIDE = 14_400.0
+
+
 def pages_of(pdf: bytes) -> list[PageObject]:
-    """The pages of a PDF with any /Rotate turned into their content, so boxes match what is seen."""
+    """The pages of a PDF with any /Rotate turned into their content, so boxes match what is seen,
+    each proven printable: a visible box of sane size, and merged and written once on a scratch
+    sheet. pypdf reads a damaged file lazily, so its errors would otherwise surface half-way
+    through composing the real sheets."""
     try:
         pages = list(PdfWriter(clone_from=io.BytesIO(pdf)).pages)  # pypdf rewrites content only on a writer's pages
+        scratch = PdfWriter()
         for page in pages:
             if page.rotation:
                 page.transfer_rotation_to_content()
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            width, height = float(page.cropbox.width), float(page.cropbox.height)
+            if not (0 < width <= _MAX_SIDE and 0 < height <= _MAX_SIDE):
+                raise UnprintablePdf("page box")
+            width_a4, height_a4 = A4
+            sheet = scratch.add_blank_page(width_a4, height_a4)
+            sheet.merge_transformed_page(page, place(page, Cell(0, 0, width_a4, height_a4)))
+        scratch.write(io.BytesIO())
+    except UnprintablePdf:
+        raise
+    except Exception as exc:  # a damaged PDF makes pypdf raise almost anything
         raise UnprintablePdf(type(exc).__name__) from None
     return pages
 

@@ -19,6 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 from app.errors import AppError
 from app.invoices.schemas import Correction, Invoice
 from app.parsing import LineItem, recheck
+from app.parsing.amounts import in_range
 from app.parsing.model import AMOUNT_FIELDS
 
 TEXT_FIELDS = ("vendor", "vendor_tax_id", "vendor_address", "buyer", "buyer_tax_id", "invoice_number")
@@ -67,6 +68,10 @@ def parse_value(field: str, value: object) -> object:
             raise _invalid(field, f"line_items[{where}]: {problem['msg']}.") from None
         if len(items) > MAX_LINE_ITEMS:
             raise _invalid(field, f"At most {MAX_LINE_ITEMS} line items.")
+        for index, item in enumerate(items):
+            for name in ("quantity", "unit_price", "amount"):
+                if not in_range(getattr(item, name)):
+                    raise _invalid(field, f"line_items[{index}].{name}: at most 14 digits before the decimal point.")
         return items
     if value is None:
         return None

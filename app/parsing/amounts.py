@@ -29,6 +29,16 @@ AMOUNT_PATTERN = re.compile(
 )
 
 
+#: The largest amount an invoice can carry: 15 integer digits (a trillion in any currency). Longer
+#: figures are ids or garbage, and beyond them Decimal's 28-digit precision breaks rounding.
+MAX_AMOUNT = Decimal(10) ** 15
+
+
+def in_range(value: Decimal | None) -> bool:
+    """A finite amount below MAX_AMOUNT in size (None counts as in range)."""
+    return value is None or (value.is_finite() and abs(value) < MAX_AMOUNT)
+
+
 def parse_amount(text: str) -> Decimal | None:
     """Parse one printed amount; None when the text is not a single clear amount."""
     cleaned = re.sub(r"[A-Za-z$€£¥₹]|CHF|EUR|USD|GBP", "", text).strip()
@@ -51,6 +61,8 @@ def parse_amount(text: str) -> Decimal | None:
     try:
         value = Decimal(digits)
     except InvalidOperation:
+        return None
+    if not in_range(value):
         return None
     return -value if negative else value
 
@@ -129,7 +141,8 @@ def find_figures(line: str) -> list[Decimal]:
             continue
         found.extend(find_amounts(line[start : match.start()]))
         value = Decimal(f"{match.group('whole')}.{match.group('fraction')}")
-        found.append(-value if match.group("sign") else value)
+        if in_range(value):
+            found.append(-value if match.group("sign") else value)
         start = match.end()
     found.extend(find_amounts(line[start:]))
     return found

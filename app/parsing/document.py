@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.parsing import fapiao, labels
-from app.parsing.amounts import to_money
+from app.parsing.amounts import in_range, to_money
 from app.parsing.currency import detect_currency
 from app.parsing.dates import numeric_order_hint
 from app.parsing.einvoice import looks_like_xml, read_xml
@@ -115,6 +115,7 @@ def _disagreements(xml: ExtractedInvoice, visible: ExtractedInvoice) -> list[Par
 def _checked(invoice: ExtractedInvoice, *, structured: bool = False) -> ExtractedInvoice:
     """Run the document's own checks and flag missing required fields. Text extraction checks
     its totals while choosing them; ``structured`` input (XML, named OCR fields) is checked here."""
+    _drop_out_of_range(invoice)
     if structured:
         _check_totals(invoice)
     _check_line_items(invoice)
@@ -123,6 +124,27 @@ def _checked(invoice: ExtractedInvoice, *, structured: bool = False) -> Extracte
             ParseWarning(code="field_not_found", message=f"{name} was not found; please check the document.")
         )
     return invoice
+
+
+def _drop_out_of_range(invoice: ExtractedInvoice) -> None:
+    """Amounts of 15 or more integer digits (XML and OCR JSON state figures as they like) are
+    nulled with a warning: no invoice carries them, and stored they break every sum."""
+    dropped = [name for name in AMOUNT_FIELDS if not in_range(getattr(invoice, name))]
+    for name in dropped:
+        setattr(invoice, name, None)
+        invoice.confidence.pop(name, None)
+    for item in invoice.line_items:
+        for name in ("quantity", "unit_price", "amount"):
+            if not in_range(getattr(item, name)):
+                setattr(item, name, None)
+                dropped.append(f"line_items.{name}")
+    if dropped:
+        invoice.warnings.append(
+            ParseWarning(
+                code="amount_out_of_range",
+                message="An amount of 15 or more digits was left empty; please check the document.",
+            )
+        )
 
 
 #: Warnings the checks below give, dropped before they run again.

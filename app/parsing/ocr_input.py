@@ -39,6 +39,11 @@ def read_ocr(data: bytes) -> tuple[ExtractedInvoice, list[Line] | None]:
             document = json.loads(stripped)
         except json.JSONDecodeError:
             raise InvalidOcr("The OCR output looks like JSON but does not parse; check that it is complete.") from None
+        except (RecursionError, ValueError):  # nested too deep, or an integer of thousands of digits
+            raise InvalidOcr(
+                "The OCR JSON is nested too deeply or holds a number too long to be OCR output; "
+                "send the engine's output as it produced it."
+            ) from None
         return _from_json(document)
     lines = text_lines(restore_text(text))
     if not lines:

@@ -336,7 +336,7 @@ def unlabelled_recipient(lines: list[Line], vendor: str) -> Found[str] | None:
     column near the top of the first page (name, maybe a contact, street, postcode and town)
     that does not name the vendor. Only a single such block counts."""
     vendor_key = name_key(vendor)
-    page_end = max(line.bottom for line in lines if line.page == 0)
+    page_end = max((line.bottom for line in lines if line.page == 0), default=0.0)
     found: list[str] = []
     for index, line in enumerate(lines):
         if line.page != 0 or line.top > 0.4 * page_end:

@@ -69,7 +69,12 @@ def read_text(data: bytes, *, max_pages: int) -> PdfText:
             )
         pages: list[list[Line]] = []
         for index in range(page_count):
-            page = document[index]
+            try:
+                page = document[index]
+            except pdfium.PdfiumError:  # the page tree names an object the file does not hold
+                raise CorruptDocument(
+                    f"Page {index + 1} of the PDF is missing or damaged. Export or download it again and retry."
+                ) from None
             pages.append(group_lines(page_words(page), index))
             page.close()
         return PdfText(pages=pages, embedded_xml=embedded_xml(document))

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 from pypdf import PdfWriter
 
 from tests.conftest import corpus_bytes, upload
-from tests.hostile import text_bomb_pdf
+from tests.hostile import assemble_pdf, simple_text_pdf, text_bomb_pdf
+
+UBL_SAMPLE = Path(__file__).parents[1] / "samples" / "ubl_invoice.xml"
 
 
 def _blank_pdf(pages: int, password: str | None = None) -> bytes:
@@ -125,3 +128,62 @@ def test_parser_memory_bomb_is_stopped(make_app: Callable[..., TestClient]) -> N
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "parse_resources_exceeded"
     assert upload(client, corpus_bytes("us-invoice-04.pdf")).status_code == 201
+
+
+def _missing_page_pdf() -> bytes:
+    """A page tree listing a second page whose object the file does not hold."""
+    return assemble_pdf(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [3 0 R 9 0 R] /Count 2 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+        ]
+    )
+
+
+OCR_CASES: list[tuple[str, bytes]] = [
+    ("nested 1000 deep", b'{"a":' * 1000 + b"1" + b"}" * 1000),
+    ("integer of 4400 digits", b'{"words_result": {"AmountInFiguers": ' + b"9" * 4400 + b"}}"),
+]
+
+
+@pytest.mark.parametrize("ocr", [case[1] for case in OCR_CASES], ids=[case[0] for case in OCR_CASES])
+def test_hostile_ocr_json_is_a_422_not_a_500(client: TestClient, ocr: bytes) -> None:
+    kept = upload(client, corpus_bytes("uk-invoice-01.pdf")).json()["id"]
+    response = client.post(
+        "/api/v2/invoices/parse",
+        files={"file": ("a.pdf", corpus_bytes("uk-invoice-01.pdf"), "application/pdf"), "ocr": ("o.json", ocr)},
+    )
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "invalid_ocr"
+    assert [item["id"] for item in client.get("/api/v2/invoices").json()["items"]] == [kept]
+
+
+def test_a_page_tree_naming_a_missing_object_is_a_corrupt_pdf(client: TestClient) -> None:
+    response = upload(client, _missing_page_pdf())
+    assert response.status_code == 422
+    assert response.json()["error"]["code"] == "corrupt_pdf"
+
+
+def test_amounts_of_27_digits_are_left_empty_with_a_warning(client: TestClient) -> None:
+    text_pdf = simple_text_pdf(
+        ["ACME Ltd", "Invoice No: 1", "Date: 2024-01-02", "Total: 999999999999999999999999999.00 EUR"]
+    )
+    parsed = upload(client, text_pdf)
+    assert parsed.status_code == 201 and parsed.json()["total_amount"] is None
+    ocr = b'{"words_result": {"InvoiceNum": "1", "AmountInFiguers": "' + b"9" * 27 + b'.00"}}'
+    from_ocr = client.post(
+        "/api/v2/invoices/parse", files={"file": ("a.txt", b"", "text/plain"), "ocr": ("o.json", ocr)}
+    )
+    assert from_ocr.status_code == 201 and from_ocr.json()["total_amount"] is None
+    ubl = UBL_SAMPLE.read_bytes().replace(
+        b">357.00</cbc:TaxInclusiveAmount>", b">" + b"9" * 27 + b".00</cbc:TaxInclusiveAmount>"
+    )
+    from_xml = upload(client, ubl, "invoice.xml")
+    assert from_xml.status_code == 201 and from_xml.json()["total_amount"] is None
+    assert "amount_out_of_range" in [warning["code"] for warning in from_xml.json()["warnings"]]
+    invoice_id = from_xml.json()["id"]
+    huge_item = [{"description": "x", "quantity": "1", "unit_price": "1", "amount": "9" * 27}]
+    patched = client.patch(f"/api/v2/invoices/{invoice_id}/fields/line_items", json={"value": huge_item})
+    assert patched.status_code == 422 and patched.json()["error"]["code"] == "invalid_value"
+    assert client.get("/api/invoices/tracking/dashboard").status_code == 200

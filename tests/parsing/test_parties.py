@@ -202,3 +202,8 @@ def test_billing_address_labels_in_italian_and_spanish() -> None:
             f"{label}    Indirizzo di spedizione\nMason Wood    Mason Wood\nvia Coriano, 58    Bourne Rd\n"
         )
         assert find_buyer(page).value == "Mason Wood"  # type: ignore[union-attr]
+
+
+def test_a_document_whose_first_page_is_blank_has_no_unlabelled_recipient() -> None:
+    lines = text_lines("ACME GmbH\nMusterweg 1\n12345 Berlin", page=1)
+    assert unlabelled_recipient(lines, "Other AG") is None
