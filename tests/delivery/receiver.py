@@ -48,6 +48,11 @@ class Receiver:
     received: list[Received] = field(default_factory=list)
     arrived: threading.Event = field(default_factory=threading.Event)
 
+    @property
+    def authority(self) -> str:
+        """host:port, as WEBHOOK_ALLOWED_HOSTS lists a receiver."""
+        return self.url.split("/")[2]
+
     def wait_for(self, count: int, timeout: float = 30) -> list[Received]:
         deadline = time.monotonic() + timeout
         while len(self.received) < count and time.monotonic() < deadline:

@@ -54,6 +54,16 @@ def test_bad_secrets_are_refused(secret: str) -> None:
         ("2001:0:4136:e378:8000:63bf:f5ff:fffe", False),  # Teredo of 10.0.0.1
         ("64:ff9b::a9fe:a9fe", False),  # NAT64 of 169.254.169.254
         ("64:ff9b::5db8:d70e", True),
+        ("::ffff:0:7f00:1", False),  # IPv4-translated loopback
+        ("::127.0.0.1", False),  # IPv4-compatible loopback
+        ("64:ff9b:1::5db8:d70e", False),  # local-use NAT64
+        ("fec0::1", False),  # site-local
+        ("192.0.0.8", False),  # IETF protocol assignments
+        ("192.0.0.9", True),  # ... except the PCP anycast
+        ("198.18.0.1", False),  # benchmarking
+        ("2001:db8::1", False),  # documentation
+        ("100::1", False),  # discard-only
+        ("5f00::1", False),  # SRv6 SIDs
     ],
 )
 def test_only_global_addresses_are_public(address: str, public: bool) -> None:
@@ -69,8 +79,73 @@ def test_only_http_urls_with_sane_ports(url: str) -> None:
         check_url(url)
 
 
+#: Ways of writing an internal address in a URL: every one is refused.
+SSRF_URLS = [
+    "http://127.0.0.1/",
+    "http://127.1/",
+    "http://127.0.1/",
+    "http://2130706433/",
+    "http://0x7f000001/",
+    "http://0x7f.0.0.1/",
+    "http://0177.0.0.1/",
+    "http://017700000001/",
+    "http://127.000.000.001/",
+    "http://0/",
+    "http://0.0.0.0/",
+    "http://localhost/",
+    "http://localhost./",
+    "http://LOCALHOST/",
+    "http://[::1]/",
+    "http://[::]/",
+    "http://[0:0:0:0:0:0:0:1]/",
+    "http://[::ffff:127.0.0.1]/",
+    "http://[::ffff:7f00:1]/",
+    "http://[::ffff:0:7f00:1]/",
+    "http://[::127.0.0.1]/",
+    "http://[64:ff9b::127.0.0.1]/",
+    "http://[64:ff9b:1::7f00:1]/",
+    "http://[2002:7f00:1::]/",
+    "http://[2001:0:4136:e378:8000:63bf:80ff:fffe]/",
+    "http://[fe80::1]/",
+    "http://[fec0::1]/",
+    "http://[fd00::1]/",
+    "http://[ff02::1]/",
+    "http://10.0.0.1/",
+    "http://172.16.0.1/",
+    "http://192.168.0.1/",
+    "http://100.64.0.1/",
+    "http://169.254.169.254/latest/meta-data/",
+    "http://[::ffff:169.254.169.254]/",
+    "http://192.0.0.8/",
+    "http://192.0.2.1/",
+    "http://198.18.0.1/",
+    "http://224.0.0.1/",
+    "http://240.0.0.1/",
+    "http://255.255.255.255/",
+    "https://127.0.0.1:6379/",
+    "http://127.0.0.1:8080/",
+    "http://[::1]:5432/",
+]
+
+
+@pytest.mark.parametrize("url", SSRF_URLS)
+def test_internal_addresses_in_any_spelling_are_refused(url: str) -> None:
+    with pytest.raises(TargetRefused):
+        resolve(url, allowed_hosts=frozenset())
+
+
+def test_an_allowed_host_is_reachable_on_its_listed_ports_only() -> None:
+    listed = frozenset({"127.0.0.1:8080", "localhost"})
+    assert resolve("http://127.0.0.1:8080/hook", allowed_hosts=listed).port == 8080
+    assert resolve("http://localhost/hook", allowed_hosts=listed).port == 80
+    with pytest.raises(TargetRefused, match="port 8080 only"):
+        resolve("http://127.0.0.1:6379/", allowed_hosts=listed)
+    with pytest.raises(TargetRefused, match="port 80, 443 only"):
+        resolve("http://localhost:6379/", allowed_hosts=listed)
+
+
 def test_resolution_is_pinned_and_the_name_kept() -> None:
-    target = resolve("http://localhost:8080/hook?a=1", allowed_hosts=frozenset({"localhost"}))
+    target = resolve("http://localhost:8080/hook?a=1", allowed_hosts=frozenset({"localhost:8080"}))
 
     assert target.address.is_loopback
     assert target.connect_url.endswith(":8080/hook?a=1") and "localhost" not in target.connect_url

@@ -15,8 +15,9 @@ from tests.delivery.receiver import SECRET, Answer, Receiver
 
 
 @pytest.fixture
-def client(make_app: Callable[..., TestClient]) -> TestClient:
-    return make_app(webhook_allowed_hosts="127.0.0.1", webhook_retry_schedule="1,1,1")
+def client(make_app: Callable[..., TestClient], receiver: Receiver) -> TestClient:
+    allowed = f"{receiver.authority},127.0.0.1:8080"
+    return make_app(webhook_allowed_hosts=allowed, webhook_retry_schedule="1,1,1")
 
 
 def test_a_signed_event_is_delivered_and_reported(client: TestClient, receiver: Receiver) -> None:
@@ -86,7 +87,7 @@ def test_retry_after_is_honoured_and_redirects_are_not_followed(client: TestClie
 
 
 def test_the_server_secret_signs_when_none_is_sent(make_app: Callable[..., TestClient], receiver: Receiver) -> None:
-    client = make_app(webhook_allowed_hosts="127.0.0.1", webhook_secret=SECRET)
+    client = make_app(webhook_allowed_hosts=receiver.authority, webhook_secret=SECRET)
     invoice = parsed_invoice(client)
     client.post(f"/api/v2/invoices/{invoice['id']}/approve")
 
@@ -164,7 +165,7 @@ def test_job_metrics_count_each_step(client: TestClient, receiver: Receiver) -> 
 
 
 def test_the_backlog_shows_a_delivery_waiting_to_retry(make_app: Callable[..., TestClient], receiver: Receiver) -> None:
-    client = make_app(webhook_allowed_hosts="127.0.0.1", webhook_retry_schedule="60")
+    client = make_app(webhook_allowed_hosts=receiver.authority, webhook_retry_schedule="60")
     receiver.script = [Answer(500)]
     invoice = parsed_invoice(client)
     job_url = send_webhook(client, invoice["id"], receiver.url, SECRET).json()["job_url"]

@@ -22,8 +22,8 @@ from tests.delivery.receiver import SECRET, Answer, Receiver
 
 
 @pytest.fixture
-def client(make_app: Callable[..., TestClient], redis_url: str) -> TestClient:
-    return make_app(redis_url=redis_url, webhook_allowed_hosts="127.0.0.1", webhook_retry_schedule="1,1,1")
+def client(make_app: Callable[..., TestClient], redis_url: str, receiver: Receiver) -> TestClient:
+    return make_app(redis_url=redis_url, webhook_allowed_hosts=receiver.authority, webhook_retry_schedule="1,1,1")
 
 
 def test_a_worker_delivers_a_signed_event(client: TestClient, receiver: Receiver, start_worker: WorkerFactory) -> None:
@@ -103,7 +103,7 @@ def test_a_worker_killed_mid_delivery_does_not_lose_it(
 def test_with_redis_down_from_the_start_parsing_works_and_delivery_says_503(
     make_app: Callable[..., TestClient], receiver: Receiver
 ) -> None:
-    client = make_app(redis_url="redis://127.0.0.1:1/0", webhook_allowed_hosts="127.0.0.1")
+    client = make_app(redis_url="redis://127.0.0.1:1/0", webhook_allowed_hosts=receiver.authority)
 
     parse = client.post(
         "/api/v2/invoices/parse", files={"file": ("a.pdf", corpus_bytes("us-invoice-01.pdf"), "application/pdf")}
