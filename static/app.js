@@ -40,12 +40,21 @@ async function uploadAll(files) {
     statusLine.className = "";
     statusLine.textContent = `Reading ${file.name} (${done + 1} of ${files.length})…`;
     const form = new FormData();
-    form.append("file", file);
-    const response = await api("/api/v2/invoices/parse", { method: "POST", body: form });
+    // an archive goes to the bulk upload, which parses every invoice inside
+    const isZip = /\.zip$/i.test(file.name) || /zip/.test(file.type);
+    form.append(isZip ? "zip" : "file", file);
+    const path = isZip ? "/api/v2/invoices/bulk" : "/api/v2/invoices/parse";
+    const response = await api(path, { method: "POST", body: form });
     if (!response.ok) {
       const { error } = await response.json();
       statusLine.className = "error";
       statusLine.textContent = `${file.name}: ${error.message}`;
+    } else if (isZip) {
+      const { summary } = await response.json();
+      if (summary.failed) {
+        statusLine.className = "error";
+        statusLine.textContent = `${file.name}: ${summary.failed} of ${summary.files} file(s) inside could not be read.`;
+      }
     }
     done += 1;
     await refresh();

@@ -13,12 +13,18 @@ from app.invoices.pool import ParsePool
 from app.ocr.baidu import BaiduVatOcr, OcrRefused, OcrUnavailable
 from app.ocr.scanned import OcrEngine, check_engine, parse_remote_result, parse_with_ocr
 from app.parsing import DocumentError, ExtractedInvoice
-from app.parsing.errors import ScannedDocumentNeedsOcr
+from app.parsing.errors import ArchiveNotDocument, ScannedDocumentNeedsOcr
 
 log = logging.getLogger(__name__)
 
 #: HTTP status for each document error the parsing core can raise (422 for all others).
 _DOCUMENT_ERROR_STATUS = {"empty_file": 400, "unsupported_media_type": 415}
+
+
+_BULK_HINT = (
+    "The file is a ZIP archive, not one invoice. Send archives to POST /api/v2/invoices/bulk, "
+    "which parses every invoice inside."
+)
 
 
 @dataclass
@@ -51,7 +57,8 @@ class DocumentParser:
             metrics.DOCUMENTS.labels(outcome=exc.code).inc()
             log.info("document refused", extra={"code": exc.code, "bytes": len(data or ocr or b"")})
             part = "ocr" if exc.code == "invalid_ocr" or data is None else "file"
-            raise AppError(_DOCUMENT_ERROR_STATUS.get(exc.code, 422), exc.code, exc.message, field=part) from None
+            message = _BULK_HINT if isinstance(exc, ArchiveNotDocument) else exc.message
+            raise AppError(_DOCUMENT_ERROR_STATUS.get(exc.code, 422), exc.code, message, field=part) from None
         except AppError as exc:
             metrics.DOCUMENTS.labels(outcome=exc.code).inc()
             raise

@@ -9,7 +9,7 @@ from app.parsing.amounts import in_range, to_money
 from app.parsing.currency import detect_currency
 from app.parsing.dates import numeric_order_hint
 from app.parsing.einvoice import looks_like_xml, read_xml
-from app.parsing.errors import EmptyDocument, ScannedDocumentNeedsOcr, UnsupportedDocument
+from app.parsing.errors import ArchiveNotDocument, EmptyDocument, ScannedDocumentNeedsOcr, UnsupportedDocument
 from app.parsing.fields import Found, find_due_date, find_invoice_date, find_invoice_number
 from app.parsing.layout import Line, Word, group_lines
 from app.parsing.lineitems import find_line_items
@@ -28,6 +28,8 @@ from app.parsing.sections import find_sections
 from app.parsing.totals import summarise
 from app.parsing.vendor import find_vendor
 
+#: How a ZIP archive (or an empty one) starts, whatever it holds.
+_ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 #: Country cues that make ambiguous numeric dates (03/04/2024) month-first.
 _MONTH_FIRST_CURRENCIES = {"USD"}
 #: Currencies printed without minor units.
@@ -38,7 +40,14 @@ def parse_document(data: bytes | None, *, ocr: bytes | None = None, max_pages: i
     """Parse an invoice: a PDF (text, Factur-X/ZUGFeRD/XRechnung), a CII or UBL XML file, or OCR
     output (``ocr``, alone or beside the PDF it was made from, in which case the fields come from
     the OCR). Raises a DocumentError subclass when the input cannot be used."""
+    if data is not None and data.startswith(_ZIP_MAGIC):
+        raise ArchiveNotDocument("The file is a ZIP archive, not one invoice. Send archives to the bulk upload.")
     if ocr is not None and ocr.strip():
+        if data is not None and data.strip() and not (looks_like_pdf(data) or looks_like_xml(data)):
+            raise UnsupportedDocument(
+                "The file beside the OCR output is not a PDF or an e-invoice XML. Send the invoice the OCR "
+                "was made from, or the OCR output alone."
+            )
         invoice, lines = read_ocr(ocr)
         if lines is not None:
             extract_fields(invoice, lines)

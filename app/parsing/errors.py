@@ -20,6 +20,11 @@ class UnsupportedDocument(DocumentError):
     code = "unsupported_media_type"
 
 
+class ArchiveNotDocument(UnsupportedDocument):
+    """A ZIP archive sent where one document is expected (its entries may hold PDFs a PDF reader
+    would find, which would silently keep one and drop the rest)."""
+
+
 class EncryptedDocument(DocumentError):
     code = "encrypted_pdf"
 

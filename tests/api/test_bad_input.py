@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -187,3 +188,32 @@ def test_amounts_of_27_digits_are_left_empty_with_a_warning(client: TestClient) 
     patched = client.patch(f"/api/v2/invoices/{invoice_id}/fields/line_items", json={"value": huge_item})
     assert patched.status_code == 422 and patched.json()["error"]["code"] == "invalid_value"
     assert client.get("/api/invoices/tracking/dashboard").status_code == 200
+
+
+def _zip_of_two_invoices(compression: int) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
+        archive.writestr("a.pdf", corpus_bytes("uk-invoice-01.pdf"))
+        archive.writestr("b.pdf", corpus_bytes("de-rechnung-01.pdf"))
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize("compression", [zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED], ids=["stored", "deflated"])
+def test_a_zip_on_the_single_endpoint_is_sent_to_bulk(client: TestClient, compression: int) -> None:
+    """A stored ZIP's PDFs lie in it as they are, so a PDF reader once kept the last and dropped the rest."""
+    response = upload(client, _zip_of_two_invoices(compression), "march.zip")
+    assert response.status_code == 415
+    error = response.json()["error"]
+    assert error["code"] == "unsupported_media_type" and "/api/v2/invoices/bulk" in error["message"]
+    assert client.get("/api/v2/invoices").json()["items"] == []
+
+
+def test_the_file_beside_ocr_output_must_be_a_document(client: TestClient) -> None:
+    executable = b"MZ\x90\x00" + bytes(range(256)) * 64
+    response = client.post(
+        "/api/v2/invoices/parse",
+        files={"file": ("a.pdf", executable, "application/pdf"), "ocr": ("o.txt", b"Invoice 1\nTotal 10.00 EUR")},
+    )
+    assert response.status_code == 415
+    assert (response.json()["error"]["code"], response.json()["error"]["field"]) == ("unsupported_media_type", "file")
+    assert client.get("/api/v2/invoices").json()["items"] == []
