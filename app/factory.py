@@ -93,6 +93,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         workers=settings.parse_workers,
         timeout_seconds=settings.parse_timeout_seconds,
         memory_mb=settings.parse_memory_mb,
+        log_level=settings.log_level,
     )
     remote_ocr = _build_remote_ocr(settings)
     counter: Counter = RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()

@@ -7,12 +7,33 @@ tokens or secrets.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from contextvars import ContextVar
 
 from pythonjsonlogger.json import JsonFormatter
 
 request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+
+
+#: Loggers of the service's own code, which log facts and never document content.
+_OWN_LOGGERS = ("app", "workers", "uvicorn")
+#: What libraries quote in their messages: pypdf's "Invalid object @60: b'...endobj (text)...'".
+_QUOTED = re.compile(r"b?'(?:[^'\\]|\\.)*'|b?\"(?:[^\"\\]|\\.)*\"")
+_LIBRARY_MESSAGE_CHARS = 200
+
+
+class _LibraryTextFilter(logging.Filter):
+    """Libraries reading a document quote it in their messages and tracebacks (pypdf prints the
+    bytes around a damaged object). Their records keep their words, not what they quote, cut short,
+    and without a traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith(_OWN_LOGGERS):
+            message = _QUOTED.sub("'…'", record.getMessage())
+            record.msg, record.args = message[:_LIBRARY_MESSAGE_CHARS], ()
+            record.exc_info, record.exc_text, record.stack_info = None, None, None
+        return True
 
 
 class _RequestIdFilter(logging.Filter):
@@ -31,6 +52,7 @@ def configure_logging(level: str) -> None:
         )
     )
     handler.addFilter(_RequestIdFilter())
+    handler.addFilter(_LibraryTextFilter())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
@@ -44,3 +66,6 @@ def configure_logging(level: str) -> None:
     # and access token in the query.
     for name in ("httpx2", "httpcore2"):
         logging.getLogger(name).setLevel(logging.WARNING)
+    # A damaged upload makes pypdf warn once per broken object: nothing an operator can act on.
+    logging.getLogger("pypdf").setLevel(logging.ERROR)
+    logging.captureWarnings(True)  # warnings.warn() from libraries, as log records

@@ -21,6 +21,7 @@ from pebble import ProcessExpired, ProcessPool
 
 from app.errors import AppError
 from app.health import metrics
+from app.logs import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -47,25 +48,28 @@ class ParseResourcesExceeded(AppError):
         )
 
 
-def _limit_worker_memory(memory_mb: int) -> None:
+def _start_worker(memory_mb: int, log_level: str) -> None:
+    """A new worker: its memory capped, its logs (and its libraries') the service's JSON lines."""
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    configure_logging(log_level)
     import app.parsing  # noqa: F401  (warm the import before the first document arrives)
 
 
 class ParsePool:
-    def __init__(self, *, workers: int, timeout_seconds: float, memory_mb: int) -> None:
+    def __init__(self, *, workers: int, timeout_seconds: float, memory_mb: int, log_level: str = "INFO") -> None:
         self.workers = workers
         self.timeout_seconds = timeout_seconds
         self.memory_mb = memory_mb
+        self.log_level = log_level
         self._pool: ProcessPool | None = None
 
     def start(self) -> None:
         # "spawn": never fork the server process, which runs threads and an event loop.
         self._pool = ProcessPool(
             max_workers=self.workers,
-            initializer=_limit_worker_memory,
-            initargs=(self.memory_mb,),
+            initializer=_start_worker,
+            initargs=(self.memory_mb, self.log_level),
             context=multiprocessing.get_context("spawn"),
         )
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import random
 from collections import Counter
+from collections.abc import Callable
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import CORPUS, corpus_bytes, need, upload
@@ -30,3 +34,29 @@ def test_mutated_pdfs_get_answers_not_server_errors(client: TestClient) -> None:
             client.delete(f"/api/v2/invoices/{parsed.json()['id']}")
     assert statuses[201] > COUNT // 3 and statuses[422] > 0  # the mutations both spare and break files
     assert upload(client, corpus_bytes("uk-invoice-01.pdf")).status_code == 201  # the parse pool still works
+
+
+MARKER = b"ZQXMARKER"
+
+
+def test_document_text_never_reaches_the_logs(
+    make_app: Callable[..., TestClient], capfd: pytest.CaptureFixture[str]
+) -> None:
+    """pypdf quotes the bytes around a damaged object in its messages; with a marker beside every
+    object, mutated PDFs through parse and print leave no marker in any log line, and every line the
+    app and its workers write is JSON."""
+    need((CORPUS / "manifest.json").is_file(), f"corpus at {CORPUS}")
+    from bench.fuzz import mutate, seeds
+
+    client = make_app()  # its parse workers start now, writing where capfd reads
+    rng = random.Random(3)
+    for original in seeds()[:20]:
+        marked = original.replace(b"endobj", b"endobj\n(" + MARKER + b") " + MARKER)
+        for _ in range(5):
+            parsed = upload(client, mutate(marked, rng))
+            if parsed.status_code == 201:
+                client.post("/api/v2/print", json={"ids": [parsed.json()["id"]], "per_page": 1})
+    out, err = capfd.readouterr()
+    assert MARKER.decode() not in out + err
+    lines = [line for line in (out + err).splitlines() if line.strip()]
+    assert lines and all(line.startswith("{") and json.loads(line) for line in lines)
