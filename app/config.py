@@ -17,12 +17,17 @@ from app.jobs.policy import STANDARD_SCHEDULE, parse_schedule
 log = logging.getLogger(__name__)
 
 
+#: The shortest SECRET_KEY production accepts: 32 characters of token_urlsafe carry 192 bits.
+MIN_SECRET_KEY_CHARS = 32
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot be used; the message says which variable to set."""
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # A variable set but blank (`PARSE_WORKERS=` as in .env.example) means its default.
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True)
 
     app_env: Literal["development", "test", "production"] = "development"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -137,10 +142,12 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> Settings:
-        if self.app_env == "production" and self.secret_key is None:
+        if self.app_env == "production" and (
+            self.secret_key is None or len(self.secret_key.get_secret_value()) < MIN_SECRET_KEY_CHARS
+        ):
             raise ValueError(
-                "SECRET_KEY must be set when APP_ENV=production "
-                "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
+                f"SECRET_KEY must be set to at least {MIN_SECRET_KEY_CHARS} random characters when "
+                "APP_ENV=production (for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')"
             )
         return self
 
