@@ -8,11 +8,12 @@ so pages stay stable while invoices are added.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, Field
 
 from app.invoices.schemas import Invoice, Source, Status
 
@@ -33,6 +34,16 @@ Sort = Literal[
 ]
 
 
+def _iso_date_only(value: object) -> object:
+    """A date as YYYY-MM-DD only: pydantic would read "0" or "1700000000" as a Unix time."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value.strip()):
+        raise ValueError("a date is written YYYY-MM-DD, e.g. 2024-03-31")
+    return value
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date_only)]
+
+
 class InvoiceFilter(BaseModel):
     """The list's filters: every one given must hold."""
 
@@ -42,8 +53,8 @@ class InvoiceFilter(BaseModel):
     status: Status | None = None
     source: Source | None = None
     currency: str | None = Field(default=None, pattern=r"^[A-Za-z]{3}$", description="ISO 4217 code")
-    date_from: date | None = Field(default=None, description="invoice_date on or after")
-    date_to: date | None = Field(default=None, description="invoice_date on or before")
+    date_from: IsoDate | None = Field(default=None, description="invoice_date on or after (YYYY-MM-DD)")
+    date_to: IsoDate | None = Field(default=None, description="invoice_date on or before (YYYY-MM-DD)")
 
     def matches(self, invoice: Invoice) -> bool:
         if self.status is not None and invoice.status != self.status:

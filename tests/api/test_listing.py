@@ -76,3 +76,11 @@ def test_bad_filters_are_a_422_naming_the_parameter(client: TestClient, params: 
     assert response.status_code == 422
     error = response.json()["error"]
     assert error["code"] == "validation_error" and next(iter(params)) in error["message"] + str(error.get("field"))
+
+
+@pytest.mark.parametrize("value", ["0", "1700000000", "2024-3-1", "31.03.2024"])
+def test_a_date_filter_is_written_as_an_iso_date(client: TestClient, value: str) -> None:
+    """pydantic alone reads "0" as 1970-01-01 (a Unix time)."""
+    response = client.get("/api/v2/invoices", params={"date_to": value})
+    assert response.status_code == 422
+    assert response.json()["error"]["field"] == "date_to"
