@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -86,6 +87,66 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", extra={"path": request.url.path})
     return error_response(500, "internal_error", "Something went wrong on our side; please try again.")
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(description="stable, machine-readable")
+    message: str = Field(description="what happened and what to do, for a person")
+    field: str | None = Field(default=None, description="the parameter or part at fault")
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+#: The answers any operation can give besides its own, and those with an id in their path.
+_COMMON_ERRORS = {
+    422: "The request or the document cannot be used; `error.field` names the part.",
+    429: "Too many requests from this session or address; wait `Retry-After` seconds.",
+}
+_NOT_FOUND = "No such id in this session (ids of other sessions are not found either)."
+#: Operations that need a part which may be down (the job queue, the OCR service).
+MAY_BE_UNAVAILABLE = {
+    ("post", "/api/v2/invoices/parse"),
+    ("post", "/api/v2/invoices/bulk"),
+    ("post", "/api/v2/invoices/{invoice_id}/reprocess"),
+    ("post", "/api/v2/invoices/{invoice_id}/approve"),
+    ("post", "/api/v2/invoices/{invoice_id}/webhook"),
+    ("get", "/api/v2/jobs/{job_id}"),
+    ("get", "/api/export/xlsx"),
+}
+_UNAVAILABLE = "A part this needs (the job queue or the OCR service) is down; retry after `Retry-After` seconds."
+
+
+def document_error_answers(app: FastAPI) -> None:
+    """Add the error answers to the OpenAPI schema, with their JSON shape: 404 to every operation
+    with an id in its path, 503 to those that need the queue or the OCR service, 422 and 429 to
+    all."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        error_schema = ErrorBody.model_json_schema(ref_template="#/components/schemas/{model}")
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        components.update(error_schema.pop("$defs", {}))
+        components["ErrorBody"] = error_schema
+        reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        for path, operations in schema.get("paths", {}).items():
+            for method, operation in operations.items():
+                answers = dict(_COMMON_ERRORS)
+                if "{" in path:
+                    answers[404] = _NOT_FOUND
+                if (method, path) in MAY_BE_UNAVAILABLE:
+                    answers[503] = _UNAVAILABLE
+                responses = operation.setdefault("responses", {})
+                for status, description in answers.items():
+                    responses[str(status)] = {"description": description, "content": reference}
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def install_error_handlers(app: FastAPI) -> None:

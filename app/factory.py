@@ -16,7 +16,7 @@ from redis.asyncio import Redis
 import app as app_package
 from app.config import Settings, get_settings
 from app.delivery.router import router as delivery_router
-from app.errors import install_error_handlers
+from app.errors import document_error_answers, install_error_handlers
 from app.exports.router import router as exports_router
 from app.health.metrics import JobBacklog
 from app.health.router import router as health_router
@@ -148,6 +148,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     }
 
     install_error_handlers(application)
+    document_error_answers(application)
     application.add_middleware(
         RateLimitMiddleware,
         counter=counter,
