@@ -14,6 +14,7 @@ from prometheus_client import CollectorRegistry
 from redis.asyncio import Redis
 
 import app as app_package
+from app.api_docs import serve_api_docs
 from app.config import Settings, get_settings
 from app.delivery.router import router as delivery_router
 from app.errors import document_error_answers, install_error_handlers
@@ -123,6 +124,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=app_package.__version__,
         description="Turns invoice PDFs into structured data inside an anonymous, expiring session.",
         lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
     )
     application.state.settings = settings
     application.state.store = store
@@ -175,5 +178,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(tracking_router)
     application.include_router(delivery_router)
     application.include_router(jobs_router)
+    serve_api_docs(application)
     application.mount("/static", StaticFiles(directory=STATIC_DIR, html=True), name="static")
     return application

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import corpus_bytes, upload
@@ -79,3 +82,13 @@ def test_web_page_is_served(client: TestClient) -> None:
     assert page.status_code == 200
     assert "<title>Invoices</title>" in page.text
     assert client.get("/static/app.js").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["/docs", "/redoc"])
+def test_api_docs_load_everything_from_the_app(client: TestClient, page: str) -> None:
+    """Offline machines cannot reach a CDN: every script, style and icon of the docs is the app's."""
+    html = client.get(page).text
+    assets = re.findall(r'(?:src|href)="([^"]+)"', html) + re.findall(r"url: '([^']+)'", html)
+    assert assets and not [url for url in assets if "://" in url], assets
+    for url in assets:
+        assert client.get(url).status_code == 200, url
