@@ -1,4 +1,5 @@
-"""Entry point: `uvicorn main:app` or `python main.py` (port from PORT, default 8000)."""
+"""Entry point: `python main.py` (port from PORT, default 8000, with the HTTP limits of the settings),
+or `uvicorn main:app` (uvicorn's own protocol, without those limits)."""
 
 import sys
 
@@ -6,6 +7,7 @@ import uvicorn
 
 from app.config import ConfigError, get_settings
 from app.factory import create_app
+from app.http_limits import HttpLimits, protocol_with
 
 
 def serve() -> None:
@@ -13,7 +15,23 @@ def serve() -> None:
         settings = get_settings()
     except ConfigError as exc:
         sys.exit(str(exc))
-    uvicorn.run(create_app(settings), host="0.0.0.0", port=settings.port, access_log=False, log_config=None)
+    limits = HttpLimits(
+        max_header_bytes=settings.http_max_header_bytes,
+        max_headers=settings.http_max_headers,
+        header_timeout=settings.http_header_timeout_seconds,
+        body_idle_timeout=settings.http_body_idle_timeout_seconds,
+        body_timeout=settings.http_body_timeout_seconds,
+    )
+    uvicorn.run(
+        create_app(settings),
+        host="0.0.0.0",
+        port=settings.port,
+        access_log=False,
+        log_config=None,
+        http=protocol_with(limits),
+        # h11's own cap on an incomplete head sits above ours, so ours answers (431, not 400)
+        h11_max_incomplete_event_size=2 * settings.http_max_header_bytes,
+    )
 
 
 if __name__ == "__main__":

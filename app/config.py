@@ -65,6 +65,13 @@ class Settings(BaseSettings):
     zip_max_entries: int = Field(default=2_000, ge=1)
     zip_max_ratio: float = Field(default=100.0, gt=1)
 
+    # What one HTTP client may send, and how slowly (python main.py; see app/http_limits.py)
+    http_max_header_bytes: int = Field(default=32 * 1024, ge=1024)
+    http_max_headers: int = Field(default=100, ge=10)
+    http_header_timeout_seconds: float = Field(default=10.0, gt=0)
+    http_body_idle_timeout_seconds: float = Field(default=30.0, gt=0)
+    http_body_timeout_seconds: float = Field(default=300.0, gt=0)
+
     # Rate limits (requests to /api per window; 0 switches one off)
     rate_limit_per_session: int = Field(default=600, ge=0)
     rate_limit_per_address: int = Field(default=1200, ge=0)
