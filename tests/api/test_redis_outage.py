@@ -75,7 +75,7 @@ def _ids(client: TestClient, bearer: dict[str, str]) -> set[str]:
 def test_parsing_and_download_go_on_through_an_outage_and_the_session_rejoins_redis(
     make_app: Callable[..., TestClient], own_redis: OwnRedis
 ) -> None:
-    settings = {"redis_url": own_redis.url, "redis_recheck_seconds": 0.2, "webhook_allowed_hosts": "127.0.0.1"}
+    settings = {"redis_url": own_redis.url, "redis_recheck_seconds": 0.2, "webhook_allowed_hosts": "127.0.0.1:9999"}
     instance, other_instance = make_app(**settings), make_app(**settings)
     bearer = {"Authorization": f"Bearer {instance.post('/api/auth/anonymous-session').json()['token']}"}
     before = upload(instance, corpus_bytes("us-invoice-01.pdf"), headers=bearer).json()
