@@ -21,6 +21,14 @@ log = logging.getLogger(__name__)
 MIN_SECRET_KEY_CHARS = 32
 
 
+def _memory_bytes() -> int:
+    """The machine's physical memory (4 GiB where the system does not say)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return 4 * 1024**3
+
+
 class ConfigError(RuntimeError):
     """The configuration cannot be used; the message says which variable to set."""
 
@@ -41,6 +49,9 @@ class Settings(BaseSettings):
     frontend_url: str | None = None
     max_sessions: int = Field(default=10_000, ge=1)
     max_session_bytes: int = Field(default=200 * 1024 * 1024, ge=1024)
+    # What all sessions held in this process may add up to (without Redis): default a quarter of
+    # the machine's memory, so many full sessions cannot exhaust it
+    max_store_bytes: int = Field(default_factory=lambda: _memory_bytes() // 4, ge=1024 * 1024)
     session_sweep_seconds: float = Field(default=30.0, gt=0)
 
     # Backends

@@ -49,6 +49,7 @@ def _build_store(settings: Settings) -> SessionStore:
     memory = MemoryStore(
         max_sessions=settings.max_sessions,
         max_session_bytes=settings.max_session_bytes,
+        max_total_bytes=settings.max_store_bytes,
         sweep_seconds=settings.session_sweep_seconds,
     )
     if not settings.redis_url:

@@ -83,14 +83,15 @@ def is_zip_upload(upload: Upload) -> bool:
     return upload.declared_zip or not upload.file_name or upload.file_name.lower().endswith(".zip")
 
 
-def unpack(uploads: Iterable[Upload], limits: BulkLimits) -> list[Document]:
+def unpack(uploads: Iterable[Upload], limits: BulkLimits, *, room: int) -> list[Document]:
     """Every document of the upload in order: plain files as they are, ZIP entries in archive
-    order. Raises a 413 AppError when the request as a whole passes a limit."""
+    order. Raises a 413 AppError when the request as a whole passes a limit, or needs more than
+    the ``room`` left where the invoices will be kept, checked before an archive is inflated."""
     documents: list[Document] = []
     budget = limits.max_bytes
     for upload in uploads:
         if is_zip_upload(upload):
-            found = _unpack_zip(upload, limits, budget)
+            found = _unpack_zip(upload, limits, budget, room - _bytes(documents))
         elif kind := archive_kind(upload.data):
             found = [Document(upload.file_name, error=_unsupported_archive(kind))]
         elif len(upload.data) > limits.max_file_bytes:
@@ -98,7 +99,9 @@ def unpack(uploads: Iterable[Upload], limits: BulkLimits) -> list[Document]:
         else:
             found = [Document(upload.file_name, upload.data)]
         documents.extend(found)
-        budget -= sum(len(document.data) for document in found)
+        budget -= _bytes(found)
+        if _bytes(documents) > room:
+            raise _no_room(_bytes(documents), room)
         if budget < 0:
             raise AppError(
                 413,
@@ -116,7 +119,21 @@ def unpack(uploads: Iterable[Upload], limits: BulkLimits) -> list[Document]:
     return documents
 
 
-def _unpack_zip(upload: Upload, limits: BulkLimits, budget: int) -> list[Document]:
+def _bytes(documents: Iterable[Document]) -> int:
+    return sum(len(document.data) for document in documents)
+
+
+def _no_room(needed: int, room: int) -> AppError:
+    mib = 1024 * 1024
+    return AppError(
+        413,
+        "session_full",
+        f"These documents need {needed / mib:.1f} MiB, but only {max(room, 0) / mib:.1f} MiB can be kept now. "
+        "Delete invoices you no longer need, upload fewer at once, or start a new session.",
+    )
+
+
+def _unpack_zip(upload: Upload, limits: BulkLimits, budget: int, room: int) -> list[Document]:
     name = upload.file_name or "archive.zip"
     try:
         archive = zipfile.ZipFile(io.BytesIO(upload.data))
@@ -144,6 +161,8 @@ def _unpack_zip(upload: Upload, limits: BulkLimits, budget: int) -> list[Documen
             f"The archive {name!r} unpacks to {declared:,} bytes, more than the {limits.max_bytes:,} bytes "
             "one request may hold. Split it into smaller archives.",
         )
+    if declared > room:
+        raise _no_room(declared, room)
     return [_read_entry(archive, entry, limits) for entry in wanted]
 
 

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections import Counter
 from collections.abc import Sequence
+from functools import partial
 
 import anyio
 
@@ -24,7 +26,6 @@ from app.sessions.token import Session
 
 log = logging.getLogger(__name__)
 
-MIB = 1024 * 1024
 _INTERNAL_ERROR = AppError(
     500, "internal_error", "This document could not be read because of a fault in the service; try it again alone."
 )
@@ -38,19 +39,31 @@ async def parse_bulk(
     uploads: Sequence[Upload],
     limits: BulkLimits,
 ) -> BulkResponse:
-    """Unpack the uploads (in a thread: inflating is CPU work), check the request's limits and the
-    session's room, then parse every document concurrently, at most two per pool worker at a time
-    so a large upload does not queue hundreds of documents (and their bytes) at once."""
-    documents = await anyio.to_thread.run_sync(unpack, uploads, limits)
-    needed = sum(len(document.data) for document in documents)
-    room = await store.room(session.id)
-    if needed > room:
-        raise AppError(
-            413,
-            "session_full",
-            f"These documents need {needed / MIB:.1f} MiB, but this session has {max(room, 0) / MIB:.1f} MiB "
-            "left. Delete invoices you no longer need, upload fewer at once, or start a new session.",
-        )
+    """Check the room left for the session's invoices, unpack the uploads within it and the
+    request's limits (in a thread: inflating is CPU work), then parse every document concurrently,
+    at most two per pool worker at a time so a large upload does not queue hundreds of documents
+    (and their bytes) at once. Only BULKS_AT_ONCE requests unpack and parse at a time: each may
+    hold up to BULK_MAX_BYTES of inflated documents until they are stored."""
+    async with _bulks_at_once():
+        room = await store.room(session.id)
+        documents = await anyio.to_thread.run_sync(partial(unpack, uploads, limits, room=room))
+        return await _parse_all(parser, store, session, documents)
+
+
+#: Bulk requests unpacked and parsed at the same time, per process.
+BULKS_AT_ONCE = 2
+_semaphores: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _bulks_at_once() -> asyncio.Semaphore:
+    """The process's bulk semaphore (one per event loop: tests run several apps)."""
+    loop = asyncio.get_running_loop()
+    return _semaphores.setdefault(loop, asyncio.Semaphore(BULKS_AT_ONCE))
+
+
+async def _parse_all(
+    parser: DocumentParser, store: SessionStore, session: Session, documents: Sequence[Document]
+) -> BulkResponse:
     slots = asyncio.Semaphore(2 * parser.pool.workers)
 
     async def parse_one(document: Document) -> BulkParsed | BulkFailed:

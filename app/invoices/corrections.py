@@ -20,13 +20,12 @@ from app.errors import AppError
 from app.invoices.schemas import Correction, Invoice
 from app.parsing import LineItem, recheck
 from app.parsing.amounts import in_range
-from app.parsing.model import AMOUNT_FIELDS
+from app.parsing.model import AMOUNT_FIELDS, MAX_LINE_ITEMS
 
 TEXT_FIELDS = ("vendor", "vendor_tax_id", "vendor_address", "buyer", "buyer_tax_id", "invoice_number")
 DATE_FIELDS = ("invoice_date", "due_date")
 EDITABLE = (*TEXT_FIELDS, *DATE_FIELDS, "currency", *AMOUNT_FIELDS, "line_items")
 MAX_TEXT = 500
-MAX_LINE_ITEMS = 1000
 _DECIMAL = re.compile(r"^-?\d{1,13}(\.\d{1,4})?$")
 _LINE_ITEMS = TypeAdapter(list[LineItem])
 _ANY = TypeAdapter(Any)

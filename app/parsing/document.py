@@ -14,7 +14,7 @@ from app.parsing.fields import Found, find_due_date, find_invoice_date, find_inv
 from app.parsing.layout import Line, Word, group_lines
 from app.parsing.lineitems import find_line_items
 from app.parsing.misreads import restore
-from app.parsing.model import AMOUNT_FIELDS, ExtractedInvoice, ParseWarning
+from app.parsing.model import AMOUNT_FIELDS, MAX_LINE_ITEMS, ExtractedInvoice, ParseWarning
 from app.parsing.ocr_input import read_ocr
 from app.parsing.parties import (
     buyer_below_sender_line,
@@ -125,6 +125,15 @@ def _checked(invoice: ExtractedInvoice, *, structured: bool = False) -> Extracte
     """Run the document's own checks and flag missing required fields. Text extraction checks
     its totals while choosing them; ``structured`` input (XML, named OCR fields) is checked here."""
     _drop_out_of_range(invoice)
+    if len(invoice.line_items) > MAX_LINE_ITEMS:
+        invoice.warnings.append(
+            ParseWarning(
+                code="too_many_line_items",
+                message=f"The document lists {len(invoice.line_items):,} line items; the first "
+                f"{MAX_LINE_ITEMS:,} are kept.",
+            )
+        )
+        del invoice.line_items[MAX_LINE_ITEMS:]
     if structured:
         _check_totals(invoice)
     _check_line_items(invoice)

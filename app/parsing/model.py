@@ -10,6 +10,9 @@ from pydantic import BaseModel, Field
 
 InputFormat = Literal["pdf_text", "pdf_scanned", "facturx", "ocr_json", "ocr_text", "xml"]
 
+#: Line items kept per invoice: more than any real invoice's pages hold, few enough that listing,
+#: exporting and printing a session stay quick.
+MAX_LINE_ITEMS = 1000
 AMOUNT_FIELDS = ("subtotal", "tax_amount", "discount_amount", "shipping_amount", "total_amount")
 REQUIRED_FIELDS = ("vendor", "invoice_number", "invoice_date", "total_amount")
 #: Warnings that mean the document failed one of its own checks (the amounts do not add up).

@@ -27,6 +27,19 @@ class SessionFull(AppError):
         )
 
 
+class StoreFull(AppError):
+    """All sessions together hold what this process may keep: nobody's upload fits until some expire."""
+
+    def __init__(self, retry_after: int) -> None:
+        super().__init__(
+            503,
+            "store_full",
+            "The service is holding as many invoices as its memory allows. Try again in a few minutes, "
+            "or delete invoices you no longer need.",
+            headers={"Retry-After": str(retry_after)},
+        )
+
+
 class TooManySessions(AppError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(
@@ -109,11 +122,17 @@ class _SessionData:
 class MemoryStore(SessionStore):
     """The embedded store: one process, TTL expiry swept in the background, capped in size."""
 
-    def __init__(self, *, max_sessions: int, max_session_bytes: int, sweep_seconds: float) -> None:
+    def __init__(
+        self, *, max_sessions: int, max_session_bytes: int, max_total_bytes: int, sweep_seconds: float
+    ) -> None:
         self._sessions: dict[str, _SessionData] = {}
         self._revoked: dict[str, float] = {}
         self._max_sessions = max_sessions
         self._max_session_bytes = max_session_bytes
+        #: What all sessions together may hold: the bound on this process's memory, whatever the
+        #: number of sessions times their own limit.
+        self._max_total_bytes = max_total_bytes
+        self._total = 0
         self._sweep_seconds = sweep_seconds
         self._sweeper: asyncio.Task[None] | None = None
 
@@ -127,6 +146,7 @@ class MemoryStore(SessionStore):
                 await self._sweeper
         self._sessions.clear()
         self._revoked.clear()
+        self._total = 0
 
     async def ping(self) -> None:
         return None
@@ -136,7 +156,7 @@ class MemoryStore(SessionStore):
         now = time.monotonic()
         expired = [sid for sid, data in self._sessions.items() if data.expires_at <= now]
         for sid in expired:
-            del self._sessions[sid]
+            self._total -= self._sessions.pop(sid).size
         for sid in [sid for sid, until in self._revoked.items() if until <= now]:
             del self._revoked[sid]
         return len(expired)
@@ -149,7 +169,7 @@ class MemoryStore(SessionStore):
     def _live(self, session_id: str) -> _SessionData | None:
         data = self._sessions.get(session_id)
         if data is not None and data.expires_at <= time.monotonic():
-            del self._sessions[session_id]
+            self._total -= self._sessions.pop(session_id).size
             return None
         return data
 
@@ -162,13 +182,23 @@ class MemoryStore(SessionStore):
         item = _Item(record, original)
         if data.size + item.size > self._max_session_bytes:
             raise SessionFull(self._max_session_bytes)
+        self._check_total(item.size)
         self._sessions[session_id] = data
         data.items[item_id] = item
         data.size += item.size
+        self._total += item.size
+
+    def _check_total(self, growth: int) -> None:
+        if (
+            growth > 0
+            and self._total + growth > self._max_total_bytes
+            and (self.sweep() == 0 or self._total + growth > self._max_total_bytes)
+        ):
+            raise StoreFull(retry_after=max(1, int(self._sweep_seconds)))
 
     async def room(self, session_id: str) -> int:
         data = self._live(session_id)
-        return self._max_session_bytes - (data.size if data else 0)
+        return min(self._max_session_bytes - (data.size if data else 0), self._max_total_bytes - self._total)
 
     async def replace(self, session_id: str, item_id: str, record: str) -> bool:
         data = self._live(session_id)
@@ -178,8 +208,10 @@ class MemoryStore(SessionStore):
         new = _Item(record, old.original)
         if data.size - old.size + new.size > self._max_session_bytes:
             raise SessionFull(self._max_session_bytes)
+        self._check_total(new.size - old.size)
         data.items[item_id] = new
         data.size += new.size - old.size
+        self._total += new.size - old.size
         return True
 
     async def load(self, session_id: str, item_id: str) -> str | None:
@@ -205,11 +237,13 @@ class MemoryStore(SessionStore):
             item = data.items.pop(item_id, None)
             if item is not None:
                 data.size -= item.size
+                self._total -= item.size
                 deleted.append(item_id)
         return deleted
 
     async def purge(self, session_id: str, *, revoke_for: float) -> None:
-        self._sessions.pop(session_id, None)
+        purged = self._sessions.pop(session_id, None)
+        self._total -= purged.size if purged else 0
         self._revoked[session_id] = time.monotonic() + revoke_for
 
     async def is_revoked(self, session_id: str) -> bool:

@@ -238,3 +238,28 @@ def test_requests_without_documents(client: TestClient, request_kwargs: dict[str
 
     assert response.status_code == status
     assert response.json()["error"]["code"] == code
+
+
+def test_what_all_sessions_hold_is_capped_before_anything_is_inflated(make_app: Callable[..., TestClient]) -> None:
+    """A small ZIP of highly compressible documents once filled a session with 199 MiB; with the
+    store-wide cap, an archive whose entries would not fit is refused from its directory, and a
+    single upload past the cap is a 503 for everyone until room comes back."""
+    client = make_app(max_store_bytes=1024 * 1024, max_session_bytes=10 * 1024 * 1024)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for index in range(3):
+            archive.writestr(f"padded-{index}.xml", b"<Invoice>" + b" " * 600_000 + b"</Invoice>")
+    refused = client.post("/api/v2/invoices/bulk", files={"zip": ("big.zip", buffer.getvalue(), "application/zip")})
+    assert refused.status_code == 413 and refused.json()["error"]["code"] == "session_full"
+    assert len(buffer.getvalue()) < 20_000  # small on the wire, large once unpacked
+    assert client.get("/api/v2/invoices").json()["items"] == []
+
+    others = [TestClient(client.app) for _ in range(16)]
+    answers = [
+        other.post("/api/v2/invoices/parse", files={"file": ("a.pdf", corpus_bytes("de-rechnung-02.pdf"))})
+        for other in others
+    ]
+    codes = [answer.status_code for answer in answers]
+    assert 201 in codes and 503 in codes, codes
+    full = next(answer for answer in answers if answer.status_code == 503)
+    assert full.json()["error"]["code"] == "store_full" and full.headers["retry-after"]

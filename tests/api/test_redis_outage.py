@@ -118,7 +118,8 @@ def test_the_store_reads_both_places_while_an_item_cannot_move(own_redis: OwnRed
     async def body() -> None:
         limits = {"max_sessions": 10, "max_session_bytes": 100}
         shared = RedisStore(own_redis.url, **limits)
-        store = FallbackStore(shared, MemoryStore(**limits, sweep_seconds=60), recheck_seconds=0.1)
+        local = MemoryStore(**limits, max_total_bytes=10_000, sweep_seconds=60)
+        store = FallbackStore(shared, local, recheck_seconds=0.1)
         await store.save("s", "a", "a" * 60, None, ttl=60)
         own_redis.stop()
         await store.save("s", "b", "b" * 30, b"pdf", ttl=60)

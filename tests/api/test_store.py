@@ -6,15 +6,21 @@ import asyncio
 
 import pytest
 
-from app.sessions.store import MemoryStore, SessionFull
+from app.sessions.store import MemoryStore, SessionFull, StoreFull
 
 
 def _store(**overrides: int | float) -> MemoryStore:
-    options: dict[str, float] = {"max_sessions": 10, "max_session_bytes": 1000, "sweep_seconds": 0.02}
+    options: dict[str, float] = {
+        "max_sessions": 10,
+        "max_session_bytes": 1000,
+        "max_total_bytes": 10_000,
+        "sweep_seconds": 0.02,
+    }
     options.update(overrides)
     return MemoryStore(
         max_sessions=int(options["max_sessions"]),
         max_session_bytes=int(options["max_session_bytes"]),
+        max_total_bytes=int(options["max_total_bytes"]),
         sweep_seconds=options["sweep_seconds"],
     )
 
@@ -60,5 +66,37 @@ def test_purge_revokes_for_the_given_time() -> None:
         assert await store.is_revoked("s")
         await asyncio.sleep(0.08)
         assert not await store.is_revoked("s")
+
+    asyncio.run(scenario())
+
+
+def test_all_sessions_together_stay_under_the_store_limit() -> None:
+    """Each session under its own limit, but together at the process's: the next save is a 503,
+    and room reports the smaller of the two, so a bulk upload is refused before it is unpacked."""
+
+    async def scenario() -> None:
+        store = _store(max_session_bytes=400, max_total_bytes=1000, sweep_seconds=60)
+        for session in ("s1", "s2", "s3"):
+            await store.save(session, "a", "x" * 300, None, ttl=60)
+        assert await store.room("s4") == 100
+        with pytest.raises(StoreFull) as refused:
+            await store.save("s4", "a", "x" * 200, None, ttl=60)
+        assert (refused.value.status, refused.value.code) == (503, "store_full")
+        assert refused.value.headers and refused.value.headers["Retry-After"]
+        await store.delete("s1", ["a"])
+        await store.save("s4", "a", "x" * 200, None, ttl=60)  # deleting made room
+        await store.purge("s2", revoke_for=60)
+        assert await store.room("s5") == 400
+
+    asyncio.run(scenario())
+
+
+def test_expired_sessions_give_their_bytes_back_to_the_store() -> None:
+    async def scenario() -> None:
+        store = _store(max_session_bytes=600, max_total_bytes=1000, sweep_seconds=60)
+        await store.save("old", "a", "x" * 600, None, ttl=0.05)
+        await asyncio.sleep(0.1)
+        await store.save("new", "a", "x" * 600, None, ttl=60)  # the expired one is swept to make room
+        assert await store.load_all("old") == []
 
     asyncio.run(scenario())

@@ -10,6 +10,7 @@ import pytest
 
 from app.parsing import parse_document
 from app.parsing.errors import InvalidOcr
+from app.parsing.model import MAX_LINE_ITEMS
 
 
 def _vat_result(**overrides: object) -> bytes:
@@ -91,3 +92,18 @@ def test_plain_text_ocr() -> None:
 def test_malformed_ocr_is_refused(payload: bytes) -> None:
     with pytest.raises(InvalidOcr):
         parse_document(None, ocr=payload)
+
+
+def test_line_items_beyond_the_cap_are_dropped_with_a_warning() -> None:
+    rows = range(1, 5001)
+    document = {
+        "words_result": {
+            "InvoiceNum": "1",
+            "CommodityName": [{"row": str(row), "word": f"item {row}"} for row in rows],
+            "CommodityAmount": [{"row": str(row), "word": "1.00"} for row in rows],
+        }
+    }
+    invoice = parse_document(None, ocr=json.dumps(document).encode())
+    assert len(invoice.line_items) == MAX_LINE_ITEMS
+    assert invoice.line_items[-1].description == f"item{MAX_LINE_ITEMS}"
+    assert "too_many_line_items" in [warning.code for warning in invoice.warnings]
