@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import partial
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -16,6 +17,7 @@ from redis.asyncio import Redis
 import app as app_package
 from app.api_docs import serve_api_docs
 from app.config import Settings, get_settings
+from app.delivery import service as delivery_service
 from app.delivery.router import router as delivery_router
 from app.errors import document_error_answers, install_error_handlers
 from app.exports.router import router as exports_router
@@ -100,7 +102,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     remote_ocr = _build_remote_ocr(settings)
     counter: Counter = RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()
     jobs: Jobs = (
-        RqJobs(settings.redis_url, result_ttl=settings.job_result_ttl_seconds)
+        RqJobs(
+            settings.redis_url,
+            result_ttl=settings.job_result_ttl_seconds,
+            secret_key=settings.signing_key(),
+            session_ttl=settings.session_max_age,
+        )
         if settings.redis_url
         else LocalJobs(result_ttl=settings.job_result_ttl_seconds)
     )
@@ -134,6 +141,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.cookies = cookies
     application.state.parse_pool = pool
     application.state.jobs = jobs
+    application.state.session_end_hooks = [
+        partial(delivery_service.forget_session, jobs=jobs, settings=settings),
+    ]
     application.state.metrics_registry = CollectorRegistry()
     application.state.metrics_registry.register(JobBacklog(jobs.backlog))
     engine = OcrEngine(settings.ocr_engine, settings.ocr_languages)

@@ -46,10 +46,14 @@ def corpus_bytes(name: str) -> bytes:
     return path.read_bytes()
 
 
+#: The apps' SECRET_KEY in tests; a worker started by a test gets it too (it opens the jobs' sealed data).
+TEST_SECRET_KEY = "test-secret-key-not-for-production"
+
+
 def settings_for_tests(**overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "app_env": "test",
-        "secret_key": "test-secret-key-not-for-production",
+        "secret_key": TEST_SECRET_KEY,
         "parse_workers": 2,
         "parse_timeout_seconds": 30,
         "max_upload_bytes": 2 * 1024 * 1024,

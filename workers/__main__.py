@@ -21,7 +21,9 @@ from redis import Redis
 from rq import SimpleWorker
 
 from app.config import ConfigError, get_settings
+from app.jobs import runner
 from app.jobs.backends import QUEUES
+from app.jobs.private import PrivateJobData
 from app.logs import configure_logging
 
 
@@ -50,7 +52,10 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, OverflowError) as exc:  # taken, not permitted or out of range
             print(f"Cannot serve metrics on port {metrics_port}: {exc}", file=sys.stderr)
             return 2
-    worker = SimpleWorker(arguments.queues, connection=Redis.from_url(settings.redis_url))
+    connection = Redis.from_url(settings.redis_url)
+    # jobs' private data is sealed with SECRET_KEY: the worker must be given the app's
+    runner.open_private_data(PrivateJobData(connection, settings.signing_key()))
+    worker = SimpleWorker(arguments.queues, connection=connection)
     log.info("worker starting", extra={"queues": arguments.queues, "metrics_port": metrics_port or None})
     worker.work(burst=arguments.burst, with_scheduler=True)
     return 0

@@ -47,6 +47,9 @@ class DeliveryLog(ABC):
     @abstractmethod
     def load(self, delivery_id: str) -> Delivery | None: ...
 
+    @abstractmethod
+    def delete(self, delivery_ids: list[str]) -> None: ...
+
 
 class MemoryDeliveryLog(DeliveryLog):
     def __init__(self, retention_seconds: int) -> None:
@@ -68,6 +71,11 @@ class MemoryDeliveryLog(DeliveryLog):
             return None
         return Delivery.model_validate_json(found[1])
 
+    def delete(self, delivery_ids: list[str]) -> None:
+        with self._lock:
+            for delivery_id in delivery_ids:
+                self._records.pop(delivery_id, None)
+
 
 class RedisDeliveryLog(DeliveryLog):
     PREFIX = "delivery:"
@@ -82,6 +90,10 @@ class RedisDeliveryLog(DeliveryLog):
     def load(self, delivery_id: str) -> Delivery | None:
         raw = self._redis.get(self.PREFIX + delivery_id)
         return Delivery.model_validate_json(raw) if isinstance(raw, bytes) else None
+
+    def delete(self, delivery_ids: list[str]) -> None:
+        if delivery_ids:
+            self._redis.delete(*(self.PREFIX + delivery_id for delivery_id in delivery_ids))
 
 
 @cache

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from datetime import UTC, datetime
 
@@ -22,6 +23,8 @@ from app.jobs.policy import parse_schedule, with_jitter
 from app.jobs.router import queue_unavailable
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
+
+logger = logging.getLogger(__name__)
 
 
 def _secret(given: str | None, settings: Settings) -> str:
@@ -84,8 +87,6 @@ async def request_webhook(
         arguments={
             "delivery_id": delivery.delivery_id,
             "url": url,
-            "secret": signing_secret,
-            "body": body,
             "webhook_id": delivery.webhook_id,
             "schedule": schedule,
             "redis_url": settings.redis_url,
@@ -94,6 +95,7 @@ async def request_webhook(
             "max_response_bytes": settings.webhook_max_response_bytes,
             "allowed_hosts": sorted(settings.allowed_webhook_hosts),
         },
+        private={"secret": signing_secret, "body": body},
         session_id=session.id,
         schedule=schedule,
     )
@@ -150,13 +152,13 @@ async def request_s3_export(
         queue="exports",
         function="app.delivery.s3.export",
         arguments={
-            "invoices": [invoice.model_dump(mode="json", by_alias=True) for invoice in selection],
             "bucket": settings.s3_bucket,
             "key": key,
             "region": settings.s3_region,
             "endpoint_url": settings.s3_endpoint_url,
             "url_expires": settings.s3_url_expires,
         },
+        private={"invoices": [invoice.model_dump(mode="json", by_alias=True) for invoice in selection]},
         session_id=session.id,
         schedule=with_jitter(parse_schedule(settings.s3_retry_schedule)),
     )
@@ -165,3 +167,14 @@ async def request_s3_export(
     except QueueUnavailable:
         raise queue_unavailable() from None
     return JobAccepted(job_id=job_id, status_url=f"/api/v2/jobs/{job_id}")
+
+
+async def forget_session(session_id: str, *, jobs: Jobs, settings: Settings) -> None:
+    """A session has ended: its queued and finished jobs, their sealed data and its webhook
+    deliveries' records go now, instead of outliving it for their retention time."""
+    try:
+        job_ids = await jobs.forget_session(session_id)
+        log = delivery_log(settings.redis_url, settings.delivery_retention_seconds)
+        await anyio.to_thread.run_sync(log.delete, job_ids)  # a webhook's job id is its delivery id
+    except (RedisError, QueueUnavailable):
+        logger.warning("the ended session's jobs could not be deleted now; they expire on their own")

@@ -24,9 +24,13 @@ from rq.job import Job, JobStatus
 
 from app.health import metrics
 from app.jobs.policy import error_text, next_delay
+from app.jobs.private import PrivateJobData
 from app.jobs.runner import resolve, run
 
 Status = Literal["queued", "started", "finished", "failed"]
+
+#: How long a job's private data outlives its retry schedule: time to wait in the queue and to run.
+PRIVATE_DATA_SLACK_SECONDS = 3600
 
 #: The RQ queues of the service (a worker serves all of them unless told otherwise).
 QUEUES = ("webhooks", "exports")
@@ -59,6 +63,9 @@ class JobSpec:
     arguments: dict[str, Any]
     session_id: str
     schedule: list[int] = field(default_factory=list)
+    #: Arguments that must not be kept readable (the invoice, a caller's secret): under RQ they are
+    #: sealed apart from the job record (app/jobs/private.py); in process they stay in memory.
+    private: dict[str, Any] = field(default_factory=dict)
 
 
 class QueueUnavailable(Exception):
@@ -91,6 +98,11 @@ class Jobs(ABC):
         """The job's state, or None when there is no such job of this session."""
 
     @abstractmethod
+    async def forget_session(self, session_id: str) -> list[str]:
+        """Drop every job of a session that has ended, queued or done, with its data; return
+        their ids."""
+
+    @abstractmethod
     def backlog(self) -> Backlog:
         """How many jobs there are in each queue and state; empty when the backend cannot tell
         (blocking: call it from a thread)."""
@@ -99,9 +111,11 @@ class Jobs(ABC):
 class RqJobs(Jobs):
     name = "rq"
 
-    def __init__(self, redis_url: str, *, result_ttl: int) -> None:
+    def __init__(self, redis_url: str, *, result_ttl: int, secret_key: str, session_ttl: int) -> None:
         self._redis = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
         self._result_ttl = result_ttl
+        self._private = PrivateJobData(self._redis, secret_key)
+        self._session_ttl = session_ttl
 
     async def close(self) -> None:
         self._redis.close()
@@ -112,11 +126,18 @@ class RqJobs(Jobs):
     async def enqueue(self, spec: JobSpec) -> None:
         queue = Queue(spec.queue, connection=self._redis)
         retry = Retry(max=len(spec.schedule), interval=spec.schedule) if spec.schedule else None
+        if spec.private:
+            # kept while the job may still run: its retries, and an hour for the queue and the attempts
+            ttl = sum(spec.schedule) + PRIVATE_DATA_SLACK_SECONDS
+            owner = owner_tag(spec.session_id)
+            await self._call(
+                partial(self._private.put, spec.job_id, owner, spec.private, ttl=ttl, session_ttl=self._session_ttl)
+            )
         await self._call(
             partial(
                 queue.enqueue_call,
                 func=run,
-                kwargs={"function": spec.function, "arguments": spec.arguments},
+                kwargs={"function": spec.function, "arguments": spec.arguments, "private": bool(spec.private)},
                 job_id=spec.job_id,
                 meta={"kind": spec.kind, "owner": owner_tag(spec.session_id), "attempts": 0},
                 retry=retry,
@@ -144,6 +165,14 @@ class RqJobs(Jobs):
             error=job.meta.get("error") if mapped != "finished" else None,
             next_retry_at=job.meta.get("next_retry_at") if mapped == "queued" else None,
         )
+
+    async def forget_session(self, session_id: str) -> list[str]:
+        job_ids: list[str] = await self._call(partial(self._private.drop_session, owner_tag(session_id)))
+        for job_id in job_ids:
+            with contextlib.suppress(NoSuchJobError):
+                job = await self._call(partial(Job.fetch, job_id, connection=self._redis))
+                await self._call(partial(job.delete, remove_from_queue=True))
+        return job_ids
 
     def backlog(self) -> Backlog:
         try:
@@ -224,6 +253,15 @@ class LocalJobs(Jobs):
             return None
         return job.state.model_copy()
 
+    async def forget_session(self, session_id: str) -> list[str]:
+        job_ids = [job_id for job_id, job in self._jobs.items() if job.spec.session_id == session_id]
+        for task in list(self._tasks):
+            if task.get_name().removeprefix("job-") in job_ids:
+                task.cancel()
+        for job_id in job_ids:
+            del self._jobs[job_id]
+        return job_ids
+
     async def _run(self, job: _LocalJob) -> None:
         state, delays = job.state, list(job.spec.schedule)
         function = resolve(job.spec.function)
@@ -233,7 +271,8 @@ class LocalJobs(Jobs):
             state.attempts += 1
             events(event="started").inc()
             try:
-                state.result = await anyio.to_thread.run_sync(partial(function, **job.spec.arguments))
+                arguments = {**job.spec.arguments, **job.spec.private}
+                state.result = await anyio.to_thread.run_sync(partial(function, **arguments))
             except Exception as exc:
                 state.error = error_text(exc)
                 delay = next_delay(delays, state.attempts - 1, exc)

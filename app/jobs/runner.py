@@ -18,6 +18,7 @@ from rq.job import Job
 
 from app.health import metrics
 from app.jobs.policy import GiveUp, error_text, next_delay
+from app.jobs.private import PrivateDataLost, PrivateJobData
 
 
 def resolve(function: str) -> Callable[..., Any]:
@@ -26,8 +27,19 @@ def resolve(function: str) -> Callable[..., Any]:
     return found
 
 
-def run(function: str, arguments: dict[str, Any]) -> Any:
-    """The function RQ executes for every job of this service."""
+#: Where this worker reads the private arguments of its jobs (set by ``python -m workers``).
+_private: PrivateJobData | None = None
+
+
+def open_private_data(store: PrivateJobData) -> None:
+    global _private
+    _private = store
+
+
+def run(function: str, arguments: dict[str, Any], private: bool = False) -> Any:
+    """The function RQ executes for every job of this service. A job with ``private`` arguments
+    (see app/jobs/private.py) gets them added to ``arguments``, and they are deleted once the
+    job has no attempt left."""
     job = get_current_job()
     kind = str(job.meta.get("kind", "")) if job is not None else ""
     if job is not None:
@@ -35,7 +47,10 @@ def run(function: str, arguments: dict[str, Any]) -> Any:
         job.meta.pop("next_retry_at", None)
         job.save_meta()  # type: ignore[no-untyped-call]
     metrics.JOB_EVENTS.labels(kind=kind, event="started").inc()
+    last_attempt = True
     try:
+        if private:
+            arguments = {**arguments, **_private_arguments(job)}
         result = resolve(function)(**arguments)
     except GiveUp as exc:
         if job is not None:
@@ -45,12 +60,25 @@ def run(function: str, arguments: dict[str, Any]) -> Any:
         raise
     except Exception as exc:
         retrying = job is not None and bool(job.retries_left)
+        last_attempt = not retrying
         if job is not None:
             _record_failure(job, exc, retrying=retrying)
         metrics.JOB_EVENTS.labels(kind=kind, event="retried" if retrying else "failed").inc()
         raise
+    finally:
+        if private and last_attempt and job is not None and _private is not None:
+            _private.drop(job.id)
     metrics.JOB_EVENTS.labels(kind=kind, event="finished").inc()
     return result
+
+
+def _private_arguments(job: Job | None) -> dict[str, Any]:
+    if job is None or _private is None:
+        raise GiveUp("this worker cannot read the job's private data; start it with `python -m workers`")
+    try:
+        return _private.get(job.id)
+    except PrivateDataLost as exc:
+        raise GiveUp(str(exc)) from None
 
 
 def _record_failure(job: Job, exc: Exception, *, retrying: bool) -> None:

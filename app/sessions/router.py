@@ -17,9 +17,10 @@ async def create_anonymous_session(request: Request, signer: Signer) -> SessionT
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
-async def logout(session: CurrentSession, store: Store, cookies: CookieSettings) -> Response:
-    """End the session: its invoices are deleted now and its token stops working."""
-    await service.end_session(store=store, session=session)
+async def logout(request: Request, session: CurrentSession, store: Store, cookies: CookieSettings) -> Response:
+    """End the session: its invoices, jobs and webhook deliveries are deleted now and its token
+    stops working."""
+    await service.end_session(store=store, session=session, hooks=request.app.state.session_end_hooks)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.headers.append("set-cookie", cookies.clear_header())
     return response

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable, Sequence
+
 from app.sessions.store import SessionStore
 from app.sessions.token import Session, TokenSigner
 
@@ -10,7 +12,15 @@ def start_session(*, signer: TokenSigner) -> Session:
     return signer.issue()
 
 
-async def end_session(*, store: SessionStore, session: Session) -> None:
-    """Purge the session's data now; its token is refused for the rest of its lifetime."""
+#: What else a session's end deletes, given the session id (its jobs and webhook deliveries:
+#: app/factory.py registers them, so that sessions need not know those packages).
+SessionEndHook = Callable[[str], Awaitable[None]]
+
+
+async def end_session(*, store: SessionStore, session: Session, hooks: Sequence[SessionEndHook] = ()) -> None:
+    """Purge the session's data now, and what the hooks hold of it; its token is refused for the
+    rest of its lifetime."""
     session.send_cookie = False
     await store.purge(session.id, revoke_for=session.seconds_left() + 1)
+    for hook in hooks:
+        await hook(session.id)

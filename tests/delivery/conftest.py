@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import ROOT, corpus_bytes, upload
+from tests.conftest import ROOT, TEST_SECRET_KEY, corpus_bytes, upload
 from tests.delivery.receiver import Receiver, running_receiver
 
 
@@ -56,7 +56,13 @@ def start_worker(redis_url: str, tmp_path: Path) -> Iterator[WorkerFactory]:
     started: list[subprocess.Popen[bytes]] = []
 
     def start(*arguments: str) -> subprocess.Popen[bytes]:
-        environment = {**os.environ, "REDIS_URL": redis_url, "APP_ENV": "test", "LOG_LEVEL": "WARNING"}
+        environment = {
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "APP_ENV": "test",
+            "LOG_LEVEL": "WARNING",
+            "SECRET_KEY": TEST_SECRET_KEY,
+        }
         with (tmp_path / f"worker-{len(started)}.log").open("wb") as log:
             process = subprocess.Popen(
                 [sys.executable, "-m", "workers", *arguments],

@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import sys
 import time
+import zlib
 from collections.abc import Callable
 
 import httpx2
 import pytest
 import redis
 from fastapi.testclient import TestClient
+from redis import Redis
 from rq.registry import StartedJobRegistry
 
-from tests.conftest import ROOT, corpus_bytes, free_port, sample
+from tests.conftest import ROOT, TEST_SECRET_KEY, corpus_bytes, free_port, sample
 from tests.delivery.conftest import WorkerFactory, parsed_invoice, send_webhook, settled
 from tests.delivery.receiver import SECRET, Answer, Receiver
 
@@ -131,7 +134,7 @@ def test_readiness_names_the_queue_when_redis_is_down(make_app: Callable[..., Te
 
 
 def test_a_worker_refuses_a_metrics_port_it_cannot_use(redis_url: str) -> None:
-    environment = {**os.environ, "REDIS_URL": redis_url, "APP_ENV": "test"}
+    environment = {**os.environ, "REDIS_URL": redis_url, "APP_ENV": "test", "SECRET_KEY": TEST_SECRET_KEY}
     with socket.socket() as holder:
         holder.bind(("0.0.0.0", 0))
         holder.listen()
@@ -148,3 +151,49 @@ def test_a_worker_refuses_a_metrics_port_it_cannot_use(redis_url: str) -> None:
 
             assert result.returncode == 2
             assert f"Cannot serve metrics on port {port}" in result.stderr
+
+
+def _redis_mentions(connection: Redis, needles: list[bytes]) -> dict[bytes, list[bytes]]:
+    """Every key whose value (any type; RQ's zlib-compressed job data opened) holds a needle."""
+    found: dict[bytes, list[bytes]] = {}
+    for key in connection.scan_iter(count=1000):
+        kind = connection.type(key)
+        if kind == b"string":
+            values = [connection.get(key) or b""]
+        elif kind == b"hash":
+            values = list(connection.hgetall(key).values())
+        elif kind == b"list":
+            values = connection.lrange(key, 0, -1)
+        elif kind == b"set":
+            values = list(connection.smembers(key))
+        elif kind == b"zset":
+            values = connection.zrange(key, 0, -1)
+        else:
+            values = []
+        for value in values:
+            texts = [value]
+            with contextlib.suppress(zlib.error):
+                texts.append(zlib.decompress(value))
+            hits = [needle for needle in needles if any(needle in text for text in texts)]
+            if hits:
+                found.setdefault(key, []).extend(hits)
+    return found
+
+
+def test_queued_jobs_keep_no_invoice_or_secret_readable_and_logout_deletes_them(
+    client: TestClient, receiver: Receiver, redis_url: str
+) -> None:
+    invoice = parsed_invoice(client)
+    accepted = send_webhook(client, invoice["id"], receiver.url, SECRET).json()  # no worker: it stays queued
+    connection = Redis.from_url(redis_url)
+    invoice_text = [invoice["invoice_number"].encode(), invoice["vendor"].encode()]
+    secret_forms = [SECRET.encode(), SECRET.removeprefix("whsec_").encode()]
+
+    while_queued = _redis_mentions(connection, [*invoice_text, *secret_forms])
+    assert all(key.startswith(b"sess:") for key in while_queued), while_queued  # only the session holds the invoice
+    assert not [key for key, hits in while_queued.items() if set(hits) & set(secret_forms)]
+    assert _redis_mentions(connection, [accepted["delivery_id"].encode()])  # the job and its record exist
+
+    assert client.post("/api/auth/logout").status_code == 204
+
+    assert _redis_mentions(connection, [*invoice_text, *secret_forms, accepted["delivery_id"].encode()]) == {}
