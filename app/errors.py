@@ -113,7 +113,7 @@ MAY_BE_UNAVAILABLE = {
     ("post", "/api/v2/invoices/{invoice_id}/approve"),
     ("post", "/api/v2/invoices/{invoice_id}/webhook"),
     ("get", "/api/v2/jobs/{job_id}"),
-    ("get", "/api/export/xlsx"),
+    ("get", "/api/export/download-xlsx"),
 }
 _UNAVAILABLE = "A part this needs (the job queue or the OCR service) is down; retry after `Retry-After` seconds."
 
