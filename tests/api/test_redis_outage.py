@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import shutil
-import subprocess
 import time
 from collections.abc import Callable, Iterator
 from io import BytesIO
@@ -12,51 +11,15 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-import redis
 from fastapi.testclient import TestClient
 
 from app.sessions.fallback import FallbackStore
 from app.sessions.redis_store import RedisStore
 from app.sessions.store import MemoryStore
-from tests.conftest import corpus_bytes, free_port, need, sample, upload
+from tests.conftest import corpus_bytes, need, sample, upload
 from tests.delivery.conftest import send_webhook
 from tests.delivery.receiver import SECRET
-
-
-class OwnRedis:
-    """A redis-server process without persistence that can be stopped and started on one port."""
-
-    def __init__(self, directory: Path) -> None:
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self._directory = directory
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def start(self) -> None:
-        self._process = subprocess.Popen(
-            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
-            cwd=self._directory,
-            stdout=subprocess.DEVNULL,
-        )
-        connection = redis.Redis(port=self.port)
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                connection.ping()
-                return
-            except redis.ConnectionError:
-                if time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-
-    def stop(self) -> None:
-        if self._process is not None:
-            self._process.terminate()
-            self._process.wait(timeout=10)
-            self._process = None
-
-    def item_keys(self) -> list[bytes]:
-        return list(redis.Redis(port=self.port).keys("sess:*:rec"))
+from tests.integration.live import OwnRedis
 
 
 @pytest.fixture

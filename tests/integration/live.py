@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx2
+import redis
 
 from tests.conftest import ROOT, free_port
 
@@ -60,3 +62,48 @@ def live_server(tmp_path: Path, *, command: str = "uvicorn", **env: str) -> Iter
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+class OwnRedis:
+    """A redis-server process without persistence that can be stopped and started on one port."""
+
+    def __init__(self, directory: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self._directory = directory
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        self._process = subprocess.Popen(
+            ["redis-server", "--bind", "127.0.0.1", "--port", str(self.port), "--save", "", "--appendonly", "no"],
+            cwd=self._directory,
+            stdout=subprocess.DEVNULL,
+        )
+        connection = redis.Redis(port=self.port)
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                connection.ping()
+                return
+            except redis.ConnectionError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+            self._process = None
+
+    def pause(self) -> None:
+        """Stop the server answering (SIGSTOP) without losing what it holds."""
+        if self._process is not None:
+            self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)
+
+    def item_keys(self) -> list[bytes]:
+        return list(redis.Redis(port=self.port).keys("sess:*:rec"))
