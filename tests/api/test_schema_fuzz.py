@@ -11,21 +11,32 @@ from typing import Any
 import pytest
 import schemathesis
 from fastapi import FastAPI
-from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
+from schemathesis.python.asgi import get_client
+
+from app.factory import create_app
+from tests.conftest import settings_for_tests
 
 #: Examples per operation: enough to vary every parameter, few enough for CI.
 EXAMPLES = 15
 
 
 @pytest.fixture(scope="module")
-def api_schema(running_app: FastAPI) -> Any:
-    return schemathesis.openapi.from_asgi("/openapi.json", running_app)
+def own_app() -> FastAPI:
+    """An app of this module's own: schemathesis runs its lifespan itself, which must not stop the
+    parse pool of the app the other tests share."""
+    return create_app(settings_for_tests())
 
 
 @pytest.fixture(scope="module")
-def bearer(running_app: FastAPI) -> dict[str, str]:
-    token = TestClient(running_app).post("/api/auth/anonymous-session").json()["token"]
+def api_schema(own_app: FastAPI) -> Any:
+    return schemathesis.openapi.from_asgi("/openapi.json", own_app)
+
+
+@pytest.fixture(scope="module")
+def bearer(own_app: FastAPI) -> dict[str, str]:
+    with get_client(own_app) as client:
+        token = client.post("/api/auth/anonymous-session").json()["token"]
     return {"Authorization": f"Bearer {token}"}
 
 
