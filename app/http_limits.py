@@ -43,6 +43,8 @@ class LimitedH11Protocol(H11Protocol):
         super().__init__(*args, **kwargs)
         self._head_bytes = 0
         self._head_lines = 0
+        self._head_tail = b""
+        self._head_complete = False
         self._head_timer: asyncio.TimerHandle | None = None
         self._body_idle_timer: asyncio.TimerHandle | None = None
         self._body_timer: asyncio.TimerHandle | None = None
@@ -60,9 +62,10 @@ class LimitedH11Protocol(H11Protocol):
         self._await_head()
 
     def data_received(self, data: bytes) -> None:
-        if self.conn.their_state is h11.IDLE:  # still reading a request head
-            self._head_bytes += len(data)
-            self._head_lines += data.count(b"\n")
+        if self.conn.their_state is h11.IDLE and not self._head_complete:  # still reading a request head
+            head = self._head_part(data)
+            self._head_bytes += len(head)
+            self._head_lines += head.count(b"\n")
             if self._head_bytes > self.limits.max_header_bytes or self._head_lines > self.limits.max_headers + 1:
                 self._refuse(431, "header_too_large", "The request's headers are too large or too many.")
                 return
@@ -72,9 +75,21 @@ class LimitedH11Protocol(H11Protocol):
         elif self.conn.their_state is not h11.IDLE:
             self._cancel_timers()  # the whole request is in
 
+    def _head_part(self, data: bytes) -> bytes:
+        """The part of ``data`` that belongs to the request head: a client may send the head and
+        the start of its body in one piece, and the body is no header."""
+        window = self._head_tail + data
+        end = window.find(b"\r\n\r\n")
+        self._head_tail = window[-3:]
+        if end < 0:
+            return data
+        self._head_complete = True
+        return data[: max(0, end + 4 - (len(window) - len(data)))]
+
     def _await_head(self) -> None:
         """A new request head may start: count it afresh and give it ``header_timeout`` seconds."""
         self._head_bytes = self._head_lines = 0
+        self._head_tail, self._head_complete = b"", False
         self._cancel_timers()
         self._head_timer = self.loop.call_later(
             self.limits.header_timeout, self._time_out, "The request's headers did not arrive in time."

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 import httpx2
 import pytest
 
+from tests.conftest import corpus_bytes
 from tests.integration.live import LiveServer, live_server
 
 pytestmark = pytest.mark.live
@@ -73,6 +74,22 @@ def test_a_trickling_body_gets_a_408(server: LiveServer) -> None:
         server, head, b"--B\r\n", *([b"x" * 10] * 10), pause=0.5
     )  # steady, but 5 s for 100 bytes
     assert body_status == 408
+
+
+def test_a_body_sent_with_its_head_in_one_piece_is_no_header(server: LiveServer) -> None:
+    """Under load a head and a large body arrive in one read; only the head counts as headers."""
+    document = corpus_bytes("de-rechnung-02.pdf")
+    assert len(document) > 8192
+    body = (
+        b'--B\r\nContent-Disposition: form-data; name="file"; filename="i.pdf"\r\n'
+        b"Content-Type: application/pdf\r\n\r\n" + document + b"\r\n--B--\r\n"
+    )
+    head = (
+        b"POST /api/v2/invoices/parse HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+        b"Content-Type: multipart/form-data; boundary=B\r\nContent-Length: %d\r\n\r\n" % len(body)
+    )
+    status, _ = _exchange(server, head + body)
+    assert status == 201
 
 
 def test_well_behaved_clients_are_served_meanwhile(server: LiveServer) -> None:
