@@ -13,14 +13,20 @@ per-job processes keep their counts to themselves).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
+import threading
+import time
+from functools import partial
 
 from prometheus_client import start_http_server
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import SimpleWorker
 
-from app.config import ConfigError, get_settings
+from app.config import ConfigError, Settings, get_settings
+from app.delivery import s3
 from app.jobs import runner
 from app.jobs.backends import QUEUES
 from app.jobs.private import PrivateJobData
@@ -55,10 +61,32 @@ def main(argv: list[str] | None = None) -> int:
     connection = Redis.from_url(settings.redis_url)
     # jobs' private data is sealed with SECRET_KEY: the worker must be given the app's
     runner.open_private_data(PrivateJobData(connection, settings.signing_key()))
+    if settings.enable_s3 and settings.s3_bucket:
+        _report_s3_reach(connection, settings)
     worker = SimpleWorker(arguments.queues, connection=connection)
     log.info("worker starting", extra={"queues": arguments.queues, "metrics_port": metrics_port or None})
     worker.work(burst=arguments.burst, with_scheduler=True)
     return 0
+
+
+def _report_s3_reach(connection: Redis, settings: Settings) -> None:
+    """Tell the app's readiness, now and every WORKER_REPORT_SECONDS, whether this worker reaches
+    the export bucket (the app cannot know: it does not upload)."""
+    report = partial(
+        s3.report_worker_reach,
+        connection,
+        bucket=str(settings.s3_bucket),
+        region=settings.s3_region,
+        endpoint_url=settings.s3_endpoint_url,
+    )
+
+    def loop() -> None:
+        while True:
+            with contextlib.suppress(RedisError):
+                report()
+            time.sleep(s3.WORKER_REPORT_SECONDS)
+
+    threading.Thread(target=loop, name="s3-reach", daemon=True).start()
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, PartialCredentialsError
+from redis import Redis
 
 from app.exports.workbook import XLSX_MEDIA_TYPE, build_workbook
 from app.invoices.schemas import Invoice
@@ -64,3 +65,28 @@ def export(
 def check_bucket(*, bucket: str, region: str | None, endpoint_url: str | None) -> None:
     """Raise if the bucket cannot be reached with the configured credentials (readiness)."""
     client(region=region, endpoint_url=endpoint_url).head_bucket(Bucket=bucket)
+
+
+#: Where RQ workers say whether they reach the bucket: they upload the exports, not the app, so the
+#: app's own reach proves nothing about them (readiness reads this when jobs go to RQ).
+WORKER_REACH_KEY = "invoice-service:s3-from-workers"
+#: How often a worker checks; its word lasts three rounds.
+WORKER_REPORT_SECONDS = 60
+
+
+def report_worker_reach(connection: Redis, *, bucket: str, region: str | None, endpoint_url: str | None) -> None:
+    """Check the bucket from this worker and say so in Redis: "ok" from any worker stands until
+    no worker has renewed it for three rounds; "down" is said only where no "ok" stands."""
+    try:
+        check_bucket(bucket=bucket, region=region, endpoint_url=endpoint_url)
+    except Exception:  # unreachable, refused, missing credentials or bucket: not able to export
+        connection.set(WORKER_REACH_KEY, "down", ex=3 * WORKER_REPORT_SECONDS, nx=True)
+    else:
+        connection.set(WORKER_REACH_KEY, "ok", ex=3 * WORKER_REPORT_SECONDS)
+
+
+def worker_reach(redis_url: str) -> str:
+    """What the workers last said of the bucket: ok, down, or unknown (no worker has said)."""
+    with Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2) as connection:
+        state = connection.get(WORKER_REACH_KEY)
+    return state.decode() if isinstance(state, bytes) else "unknown"

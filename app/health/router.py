@@ -34,9 +34,10 @@ async def health() -> dict[str, str]:
 
 @router.get("/health/ready", responses={503: {"description": "A part the service needs is down."}})
 async def ready(store: Store, pool: Pool, jobs: JobQueue, settings: AppSettings, parser: Parser) -> JSONResponse:
-    """Readiness: the session store and the job queue answer, the parse pool is running and the
-    local OCR engines load; 503 names what is down (with Redis down, parsing still works, but
-    delivery does not)."""
+    """Readiness: the session store and the job queue answer, the parse pool is running, the
+    local OCR engines load and, with S3 enabled, the bucket is reached by whoever uploads to it
+    (this process, or under RQ the workers, which report it); 503 names what is down or unknown
+    (with Redis down, parsing still works, but delivery does not)."""
     checks: dict[str, str] = {}
     for name, ping in (("session_store", store.ping), ("job_queue", jobs.ping)):
         try:
@@ -47,7 +48,12 @@ async def ready(store: Store, pool: Pool, jobs: JobQueue, settings: AppSettings,
     checks["parse_pool"] = "ok" if pool.running else "down"
     if parser.engine.readers:
         checks["ocr"] = "ok" if await parser.ocr_loads() else "down"
-    if settings.enable_s3 and settings.s3_bucket:
+    if settings.enable_s3 and settings.s3_bucket and settings.redis_url:
+        try:  # the workers upload the exports: their word counts, not this process's reach
+            checks["s3"] = await anyio.to_thread.run_sync(s3.worker_reach, settings.redis_url)
+        except Exception:  # Redis away: the job queue check says so too
+            checks["s3"] = "unknown"
+    elif settings.enable_s3 and settings.s3_bucket:
         bucket = partial(
             s3.check_bucket, bucket=settings.s3_bucket, region=settings.s3_region, endpoint_url=settings.s3_endpoint_url
         )

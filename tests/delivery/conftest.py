@@ -55,13 +55,14 @@ def start_worker(redis_url: str, tmp_path: Path) -> Iterator[WorkerFactory]:
     the test."""
     started: list[subprocess.Popen[bytes]] = []
 
-    def start(*arguments: str) -> subprocess.Popen[bytes]:
+    def start(*arguments: str, **settings: str) -> subprocess.Popen[bytes]:
         environment = {
             **os.environ,
             "REDIS_URL": redis_url,
             "APP_ENV": "test",
             "LOG_LEVEL": "WARNING",
             "SECRET_KEY": TEST_SECRET_KEY,
+            **settings,
         }
         with (tmp_path / f"worker-{len(started)}.log").open("wb") as log:
             process = subprocess.Popen(

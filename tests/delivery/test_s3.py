@@ -184,3 +184,31 @@ def test_with_the_queue_down_s3_delivery_is_refused_before_approving(
     assert (response.status_code, response.json()["error"]["code"]) == (503, "queue_unavailable")
     assert response.headers["retry-after"]
     assert client.get(f"/api/v2/invoices/{invoice['id']}").json()["status"] != "approved"
+
+
+def test_under_rq_readiness_reports_whether_the_workers_reach_the_bucket(
+    make_app: Callable[..., TestClient], s3_settings: dict[str, Any], redis_url: str, start_worker: WorkerFactory
+) -> None:
+    """The workers upload the exports, so the app reaching S3 proves nothing about them."""
+    client = make_app(**s3_settings, redis_url=redis_url)
+    assert client.get("/health/ready").json()["checks"]["s3"] == "unknown"  # no worker has said
+
+    start_worker(ENABLE_S3="true", S3_BUCKET="no-such-bucket", S3_ENDPOINT_URL=s3_settings["s3_endpoint_url"])
+    assert _s3_readiness(client) == "down"
+
+    start_worker(
+        ENABLE_S3="true",
+        S3_BUCKET=s3_settings["s3_bucket"],
+        S3_REGION=s3_settings["s3_region"],
+        S3_ENDPOINT_URL=s3_settings["s3_endpoint_url"],
+    )
+    assert _s3_readiness(client, until="ok") == "ok"
+
+
+def _s3_readiness(client: TestClient, until: str | None = None, timeout: float = 30) -> str:
+    deadline = time.monotonic() + timeout
+    while True:
+        state = str(client.get("/health/ready").json()["checks"]["s3"])
+        if (state == until if until else state != "unknown") or time.monotonic() > deadline:
+            return state
+        time.sleep(0.2)
