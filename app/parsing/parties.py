@@ -274,7 +274,7 @@ def _names_under_label(lines: list[Line], label: re.Pattern[str]) -> list[str]:
                 continue
             rest = _ASIDE.sub("", cell.text[match.end() :]).strip(" :")  # "Buyer (Bill to)"
             if labels.LEGAL_FORM.fullmatch(rest.rstrip(" .,")) or cell.text[match.end() : match.end() + 1] == "-":
-                continue  # a company named by a label word ("Lieferant GmbH"), a compound ("Verkäufer-BIC")
+                continue  # a company named by a label word ("Verkäufer Handels GmbH"), a compound ("Verkäufer-BIC")
             if rest:
                 names.append(rest)
                 continue

@@ -107,7 +107,7 @@ def candidates(lines: list[Line], *, buyer: str | None, section_name: str | None
 
 
 def domain_stems(lines: list[Line]) -> set[str]:
-    """The names in the page's e-mail and web addresses: "info@cronus.com" -> "cronus"."""
+    """The names in the page's e-mail and web addresses: "billing@acme-tools.co.uk" -> "acmetools"."""
     stems: set[str] = set()
     for line in lines:
         for host in _ADDRESS_HOST.findall(line.text):
@@ -120,7 +120,7 @@ def domain_stems(lines: list[Line]) -> set[str]:
 
 
 def _matches_domain(name: str, stems: set[str]) -> bool:
-    """The name starts with an address's name ("CRONUS DE" and cronus.com)."""
+    """The name starts with an address's name ("ACME TOOLS UK" and acme-tools.co.uk)."""
     key = name_key(name)
     return any(key.startswith(stem) for stem in stems)
 
