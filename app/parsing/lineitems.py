@@ -65,8 +65,10 @@ def _header(line: Line) -> _Header | None:
     if not (labels.COLUMN_QUANTITY.search(text) or labels.COLUMN_AMOUNT.search(text)):
         return None
     # the rightmost description-like head: "Pos | Artikel | Bezeichnung" describes in "Bezeichnung"
-    position = max(i for i, cell in enumerate(line.cells) if labels.COLUMN_DESCRIPTION.search(cell.text))
-    return _Header(line.cells, position)
+    heads = [i for i, cell in enumerate(line.cells) if labels.COLUMN_DESCRIPTION.search(cell.text)]
+    if not heads:
+        return None  # the word only forms across cells (letters spread wide): no column to go by
+    return _Header(line.cells, max(heads))
 
 
 def _is_totals_line(line: Line) -> bool:

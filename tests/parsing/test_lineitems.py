@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.parsing.layout import text_lines
+from app.parsing.layout import Cell, Line, Word, text_lines
 from app.parsing.lineitems import find_line_items
 from app.parsing.totals import summarise
 
@@ -225,3 +225,19 @@ def test_a_receipt_without_count_rows_leaves_quantities_null() -> None:
         ("APFEL", None, None, Decimal("1.97")),
         ("PFAND 0,48 EUR", None, None, Decimal("0.48")),
     ]
+
+
+def test_a_header_word_that_no_single_cell_holds_is_no_table_header() -> None:
+    """A damaged text layer can give a line whose text reads 品名 (CJK joins without spaces) while
+    no cell holds the whole word: no column is named, so no table (a crash found by bench/fuzz.py)."""
+    line = Line(
+        page=0,
+        words=[Word("品名", 50.0, 100.0, 74.0, 110.0), Word("金額", 300.0, 100.0, 324.0, 110.0)],
+        cells=[
+            Cell([Word("品", 50.0, 100.0, 62.0, 110.0)]),
+            Cell([Word("名", 150.0, 100.0, 162.0, 110.0)]),
+            Cell([Word("金額", 300.0, 100.0, 324.0, 110.0)]),
+        ],
+    )
+    assert "品名" in line.text
+    assert find_line_items([line]) == []
