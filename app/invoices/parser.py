@@ -22,8 +22,8 @@ _DOCUMENT_ERROR_STATUS = {"empty_file": 400, "unsupported_media_type": 415}
 
 
 _BULK_HINT = (
-    "The file is a ZIP archive, not one invoice. Send archives to POST /api/v2/invoices/bulk, "
-    "which parses every invoice inside."
+    "The file is a ZIP archive (or a ZIP-based office document such as .docx), not one invoice PDF or XML. "
+    "Send ZIP archives of invoices to POST /api/v2/invoices/bulk, which parses every invoice inside."
 )
 
 
