@@ -76,22 +76,6 @@ class Client(threading.Thread):
                 return len(set(self.kept) - listed)
 
 
-def _rss_mib(server: LiveServer) -> float:
-    """The server's resident memory with its children (the parse workers)."""
-    total = 0
-    pids = [server.process.pid]
-    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children")
-    if children.exists():
-        pids += [int(pid) for pid in children.read_text().split()]
-    for pid in pids:
-        status = Path(f"/proc/{pid}/status")
-        if status.exists():
-            for line in status.read_text().splitlines():
-                if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
-    return total / 1024
-
-
 def run(name: str, server: LiveServer, clients: int, seconds: float, redis: OwnRedis | None) -> None:
     documents = [entry.path.read_bytes() for entry in entries("pdf_text") if "multi_page" not in entry.tags][:8]
     stop = threading.Event()
@@ -101,7 +85,7 @@ def run(name: str, server: LiveServer, clients: int, seconds: float, redis: OwnR
         user.start()
     peak, started, outage = 0.0, time.monotonic(), False
     while time.monotonic() - started < seconds:
-        peak = max(peak, _rss_mib(server))
+        peak = max(peak, server.rss_mib())
         elapsed = time.monotonic() - started
         if redis is not None and not outage and elapsed >= (seconds - OUTAGE_SECONDS) / 2:
             redis.pause()

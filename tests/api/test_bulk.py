@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import corpus_bytes
+from tests.hostile import overlapping_zip
 
 ONE_PAGE = (
     "us-invoice-01.pdf",
@@ -266,32 +267,16 @@ def test_what_all_sessions_hold_is_capped_before_anything_is_inflated(make_app: 
     assert full.json()["error"]["code"] == "store_full" and full.headers["retry-after"]
 
 
-def _overlapping_zip(entries: int, content: bytes) -> bytes:
-    """One deflated document listed ``entries`` times in the central directory, every listing
-    pointing at the same data: an archive that claims entries × its size once unpacked."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("a.xml", content)
-    data = buffer.getvalue()
-    directory_at = data.rindex(b"PK\x01\x02")
-    end_at = data.rindex(b"PK\x05\x06")
-    directory = data[directory_at:end_at] * entries
-    end = bytearray(data[end_at:])
-    end[8:10] = end[10:12] = entries.to_bytes(2, "little")
-    end[12:16] = len(directory).to_bytes(4, "little")
-    return data[:directory_at] + directory + bytes(end)
-
-
 def test_an_archive_listing_the_same_data_many_times_inflates_nothing(client: TestClient) -> None:
     """400 listings of one 1 MiB entry: as a bomb (the entry compresses 1000:1) each listing is
     refused for its ratio; with incompressible data the listings' declared sizes pass the
     request's limit. Either way the answer comes from the directory, before anything is inflated."""
-    bomb = _overlapping_zip(400, b"<Invoice>" + b"0" * 1024 * 1024 + b"</Invoice>")
+    bomb = overlapping_zip(400, b"<Invoice>" + b"0" * 1024 * 1024 + b"</Invoice>")
     assert len(bomb) < 100_000
     answer = client.post("/api/v2/invoices/bulk", files={"zip": ("bomb.zip", bomb, "application/zip")}).json()
     assert {result["error"]["code"] for result in answer["results"]} == {"suspicious_compression"}
 
-    dense = _overlapping_zip(400, random.Random(1).randbytes(1024 * 1024))
+    dense = overlapping_zip(400, random.Random(1).randbytes(1024 * 1024))
     response = client.post("/api/v2/invoices/bulk", files={"zip": ("dense.zip", dense, "application/zip")})
     assert (response.status_code, response.json()["error"]["code"]) == (413, "upload_too_large")
     assert client.get("/api/v2/invoices").json()["items"] == []

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -26,6 +27,63 @@ class LiveServer:
 
     def log_lines(self) -> list[str]:
         return self.log_path.read_text().splitlines()
+
+    def worker_pids(self) -> list[int]:
+        """The server's child processes: its parse workers."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [int(pid) for pid in children.read_text().split()] if children.exists() else []
+
+    def web_rss_mib(self) -> float:
+        """Resident memory of the web process alone."""
+        return _status_mib(self.process.pid, "VmRSS")
+
+    def rss_mib(self) -> float:
+        """Resident memory of the server with its parse workers."""
+        return sum(_status_mib(pid, "VmRSS") for pid in [self.process.pid, *self.worker_pids()])
+
+
+def _status_mib(pid: int, field: str) -> float:
+    """One memory figure (VmRSS, VmHWM) of a process from /proc, 0 once it has ended."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith(f"{field}:"):
+                return int(line.split()[1]) / 1024
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0.0
+
+
+@dataclass
+class PeakMemory:
+    """Peak resident memory of a server (the web process) and of its busiest parse worker."""
+
+    server_mib: float = 0.0
+    worker_mib: float = 0.0
+
+
+@contextmanager
+def peak_memory(server: LiveServer, *, interval: float = 0.01) -> Iterator[PeakMemory]:
+    """Measure peak RSS while the block runs: the web process by its kernel high-water mark (reset
+    at the start), the parse workers by sampling, since a worker killed for its memory takes its
+    own high-water mark with it."""
+    for pid in [server.process.pid, *server.worker_pids()]:
+        Path(f"/proc/{pid}/clear_refs").write_text("5")  # 5: reset the process's peak RSS
+    peak, done = PeakMemory(), threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            for pid in server.worker_pids():
+                peak.worker_mib = max(peak.worker_mib, _status_mib(pid, "VmHWM"))
+            done.wait(interval)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        yield peak
+    finally:
+        done.set()
+        sampler.join()
+        peak.server_mib = _status_mib(server.process.pid, "VmHWM")
 
 
 @contextmanager

@@ -10,13 +10,10 @@ import pytest
 
 from app.parsing import parse_document
 from app.parsing.errors import HostileXml, InvalidXml
+from tests.hostile import BILLION_LAUGHS
 
 UBL_INVOICE = (Path(__file__).parents[1] / "samples" / "ubl_invoice.xml").read_bytes()
 
-BILLION_LAUGHS = b"""<?xml version="1.0"?>
-<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
-<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
-<Invoice><ID>&lol3;</ID></Invoice>"""
 XXE = b"""<?xml version="1.0"?>
 <!DOCTYPE Invoice [<!ENTITY secret SYSTEM "file:///etc/passwd">]>
 <Invoice><ID>&secret;</ID></Invoice>"""
