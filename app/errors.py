@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -64,13 +65,32 @@ async def _app_error(_: Request, exc: Exception) -> JSONResponse:
     return error_response(exc.status, exc.code, exc.message, field=exc.field, headers=exc.headers)
 
 
-async def _http_error(_: Request, exc: Exception) -> JSONResponse:
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _STATUS_CODES.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else "The request could not be served."
+    headers = getattr(exc, "headers", None)
     if exc.status_code == 404:
         message = "Nothing is found at this path."
-    return error_response(exc.status_code, code, message, headers=getattr(exc, "headers", None))
+    if exc.status_code == 405 and (allowed := _allowed_methods(request)):
+        headers = {**(headers or {}), "Allow": allowed}
+    return error_response(exc.status_code, code, message, headers=headers)
+
+
+def _allowed_methods(request: Request) -> str | None:
+    """The methods the API documents for the request's path, from its most specific templates:
+    Starlette names only the first route it tried, so `/invoices/batch-delete` (POST) advertised
+    the GET of `/invoices/{invoice_id}`. None for paths the schema does not list."""
+    matching = [
+        (template.count("{"), operations)
+        for template, operations in request.app.openapi().get("paths", {}).items()
+        if re.fullmatch(re.sub(r"\\{[^}]+\\}", "[^/]+", re.escape(template)), request.url.path)
+    ]
+    if not matching:
+        return None
+    fewest = min(params for params, _ in matching)
+    methods = {method.upper() for params, operations in matching if params == fewest for method in operations}
+    return ", ".join(sorted(methods | ({"HEAD"} if "GET" in methods else set())))
 
 
 async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
@@ -99,13 +119,24 @@ class ErrorBody(BaseModel):
     error: ErrorDetail
 
 
-#: The answers any operation can give besides its own, and those with an id in their path.
+#: The answers any operation can give besides its own.
 _COMMON_ERRORS = {
     422: "The request or the document cannot be used; `error.field` names the part.",
     429: "Too many requests from this session or address; wait `Retry-After` seconds.",
 }
+_UNREADABLE_BODY = "The body cannot be read (not JSON, or a malformed or incomplete upload) or lacks its part."
+_UNKNOWN_CURSOR = "The cursor is unknown or its invoice was deleted (`invalid_cursor`)."
+_UPLOAD_ERRORS = {
+    413: "The upload is larger than the limits (MAX_UPLOAD_BYTES, BULK_MAX_BYTES, parts, files).",
+    415: "Not multipart/form-data, or a part that is not a PDF, an e-invoice XML or (bulk) a ZIP.",
+}
 _NOT_FOUND = "No such id in this session (ids of other sessions are not found either)."
-#: Operations that need a part which may be down (the job queue, the OCR service).
+#: Operations that name invoices in their body rather than their path, and answer 404 for one.
+NAMES_INVOICES_IN_BODY = {
+    ("post", "/api/v2/print"),
+    ("post", "/api/invoices/tracking/update-status"),
+}
+#: Operations that need a part which may be down or off (the job queue, the OCR service, S3).
 MAY_BE_UNAVAILABLE = {
     ("post", "/api/v2/invoices/parse"),
     ("post", "/api/v2/invoices/bulk"),
@@ -115,13 +146,31 @@ MAY_BE_UNAVAILABLE = {
     ("get", "/api/v2/jobs/{job_id}"),
     ("get", "/api/export/download-xlsx"),
 }
-_UNAVAILABLE = "A part this needs (the job queue or the OCR service) is down; retry after `Retry-After` seconds."
+_UNAVAILABLE = (
+    "A part this needs (the job queue, the OCR service, S3 delivery) is down or not enabled; "
+    "`error.code` says which, `Retry-After` when to try again."
+)
+
+
+def _error_answers(method: str, path: str, operation: dict[str, Any]) -> dict[int, str]:
+    """The error answers one operation can give, by what it takes: a body, an upload, an id."""
+    answers = dict(_COMMON_ERRORS)
+    body_types = operation.get("requestBody", {}).get("content", {})
+    if body_types:
+        answers[400] = _UNREADABLE_BODY
+    if any(parameter.get("name") == "cursor" for parameter in operation.get("parameters", [])):
+        answers[400] = _UNKNOWN_CURSOR
+    if "multipart/form-data" in body_types:
+        answers.update(_UPLOAD_ERRORS)
+    if "{" in path or (method, path) in NAMES_INVOICES_IN_BODY:
+        answers[404] = _NOT_FOUND
+    if (method, path) in MAY_BE_UNAVAILABLE:
+        answers[503] = _UNAVAILABLE
+    return answers
 
 
 def document_error_answers(app: FastAPI) -> None:
-    """Add the error answers to the OpenAPI schema, with their JSON shape: 404 to every operation
-    with an id in its path, 503 to those that need the queue or the OCR service, 422 and 429 to
-    all."""
+    """Add the error answers to the OpenAPI schema, with their JSON shape (see _error_answers)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:
@@ -135,13 +184,8 @@ def document_error_answers(app: FastAPI) -> None:
         reference = {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
         for path, operations in schema.get("paths", {}).items():
             for method, operation in operations.items():
-                answers = dict(_COMMON_ERRORS)
-                if "{" in path:
-                    answers[404] = _NOT_FOUND
-                if (method, path) in MAY_BE_UNAVAILABLE:
-                    answers[503] = _UNAVAILABLE
                 responses = operation.setdefault("responses", {})
-                for status, description in answers.items():
+                for status, description in _error_answers(method, path, operation).items():
                     responses[str(status)] = {"description": description, "content": reference}
         app.openapi_schema = schema
         return schema

@@ -23,10 +23,13 @@ from app.invoices.uploads import read_multipart, refuse_unexpected_parts
 router = APIRouter(prefix="/api/v2/invoices", tags=["invoices"])
 
 
-def _form(**parts: dict[str, object]) -> dict[str, object]:
-    """OpenAPI for a multipart body with these parts (the endpoints read the stream themselves)."""
-    schema = {"type": "object", "properties": parts}
-    return {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": schema}}}}
+def _form(*, required: bool = True, **parts: dict[str, object]) -> dict[str, object]:
+    """OpenAPI for a multipart body of these parts and no other, at least one of them when the
+    body is required (the endpoints read the stream themselves)."""
+    schema: dict[str, object] = {"type": "object", "properties": parts, "additionalProperties": False}
+    if required:
+        schema["anyOf"] = [{"required": [name]} for name in parts]
+    return {"requestBody": {"required": required, "content": {"multipart/form-data": {"schema": schema}}}}
 
 
 def _binary(description: str) -> dict[str, object]:
@@ -48,6 +51,7 @@ _BULK_BODY = _form(
     },
     zip=_binary("A ZIP of invoices; folders inside are fine."),
 )
+_REPROCESS_BODY = _form(required=False, ocr=_binary("New OCR output to read the fields from instead."))
 _PARTS = {"file", "ocr"}
 _BULK_PARTS = {"files", "zip"}
 
@@ -177,7 +181,7 @@ async def approve_invoice(
     return xlsx_response(name, await workbook_of([invoice]), count=1)
 
 
-@router.post("/{invoice_id}/reprocess", response_model=Invoice)
+@router.post("/{invoice_id}/reprocess", response_model=Invoice, openapi_extra=_REPROCESS_BODY)
 async def reprocess_invoice(
     invoice_id: str, request: Request, session: CurrentSession, settings: AppSettings, store: Store, parser: Parser
 ) -> Invoice:

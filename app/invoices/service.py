@@ -124,7 +124,7 @@ async def list_invoices(
     the page continues from its place in the order, so pages stay stable while invoices are added."""
     selected = await select_invoices(store=store, session=session, filters=filters, sort=sort)
     total = len(selected)
-    if cursor is not None:
+    if cursor:  # blank is no cursor: the first page
         record = await store.load(session.id, cursor)
         if record is None:
             raise AppError(

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from app.deps import AppSettings, CurrentSession, Store
+from app.invoices.query import IsoDate
 from app.invoices.schemas import Invoice, TrackingStatus
 from app.tracking import service
 from app.tracking.dashboard import Dashboard
@@ -33,7 +33,7 @@ async def dashboard(
     session: CurrentSession,
     store: Store,
     settings: AppSettings,
-    as_of: Annotated[date | None, Query(description="the day to compute for (default: today, UTC)")] = None,
+    as_of: Annotated[IsoDate | None, Query(description="the day to compute for (default: today, UTC)")] = None,
 ) -> Dashboard:
     """Counts and sums per tracking status and currency (draft, sent, viewed, paid; due and overdue
     derived from the due date), ageing buckets of what is outstanding, the collections health

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import corpus_bytes, upload
@@ -81,6 +82,27 @@ def test_list_rejects_unknown_cursor(client: TestClient) -> None:
     response = client.get("/api/v2/invoices", params={"cursor": "inv_nope"})
     assert response.status_code == 400
     assert response.json()["error"]["code"] == "invalid_cursor"
+
+
+def test_a_blank_cursor_is_the_first_page(client: TestClient) -> None:
+    kept = upload(client, corpus_bytes("us-invoice-01.pdf")).json()["id"]
+    response = client.get("/api/v2/invoices", params={"cursor": ""})
+    assert response.status_code == 200
+    assert [item["id"] for item in response.json()["items"]] == [kept]
+
+
+@pytest.mark.parametrize(
+    ("path", "allowed"),
+    [
+        ("/api/v2/invoices/batch-delete", "POST"),  # not the GET of /api/v2/invoices/{invoice_id}
+        ("/api/v2/invoices/inv_0", "DELETE, GET, HEAD"),
+        ("/api/v2/invoices", "GET, HEAD"),
+    ],
+)
+def test_a_wrong_method_is_told_the_right_ones(client: TestClient, path: str, allowed: str) -> None:
+    response = client.put(path)
+    assert response.status_code == 405
+    assert (response.headers["allow"], response.json()["error"]["code"]) == (allowed, "method_not_allowed")
 
 
 def test_batch_delete_validates_body(client: TestClient) -> None:

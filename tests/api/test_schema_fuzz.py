@@ -1,4 +1,5 @@
-"""Schemathesis on every operation of the OpenAPI schema, with a session: no answer is a 5xx.
+"""Schemathesis on every operation of the OpenAPI schema, with a session: no answer is a 5xx,
+and every answer is one the schema documents (status, content type, body, Allow header).
 
 Seeded (derandomised) and bounded to a few examples per operation so that it fits the suite's time;
 `schemathesis run` against a live server goes further (README, Benchmarks).
@@ -12,6 +13,12 @@ import pytest
 import schemathesis
 from fastapi import FastAPI
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import (
+    allow_header_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+    status_code_conformance,
+)
 from schemathesis.python.asgi import get_client
 
 from app.factory import create_app
@@ -19,6 +26,8 @@ from tests.conftest import settings_for_tests
 
 #: Examples per operation: enough to vary every parameter, few enough for CI.
 EXAMPLES = 15
+#: What each answer is checked against besides "no 5xx": what the schema says it may be.
+CONFORMANCE = [status_code_conformance, content_type_conformance, response_schema_conformance, allow_header_conformance]
 
 
 @pytest.fixture(scope="module")
@@ -57,3 +66,4 @@ def test_no_operation_answers_with_a_server_error(case: Any, bearer: dict[str, s
         response.status_code,
         response.text,
     )
+    case.validate_response(response, checks=CONFORMANCE)

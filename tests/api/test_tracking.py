@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import corpus_bytes, upload
@@ -77,8 +78,10 @@ def test_dashboard_on_a_given_day(client: TestClient) -> None:
     assert expected == {"2024-04-10": {"EUR": "969.03"}, "2024-04-14": {"USD": "19696.87"}}
 
 
-def test_dashboard_refuses_a_bad_day(client: TestClient) -> None:
-    response = client.get("/api/invoices/tracking/dashboard", params={"as_of": "2024-02-30"})
+@pytest.mark.parametrize("day", ["2024-02-30", "0", "1700000000"])
+def test_dashboard_refuses_a_bad_day(client: TestClient, day: str) -> None:
+    """pydantic alone reads "0" as 1970-01-01 (a Unix time)."""
+    response = client.get("/api/invoices/tracking/dashboard", params={"as_of": day})
 
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "as_of"
