@@ -18,7 +18,7 @@ from app.invoices.schemas import (
     Invoice,
     InvoicePage,
 )
-from app.invoices.uploads import read_multipart, refuse_unexpected_parts
+from app.invoices.uploads import FormParts, read_multipart
 
 router = APIRouter(prefix="/api/v2/invoices", tags=["invoices"])
 
@@ -52,8 +52,9 @@ _BULK_BODY = _form(
     zip=_binary("A ZIP of invoices; folders inside are fine."),
 )
 _REPROCESS_BODY = _form(required=False, ocr=_binary("New OCR output to read the fields from instead."))
-_PARTS = {"file", "ocr"}
-_BULK_PARTS = {"files", "zip"}
+_PARTS = FormParts(frozenset({"file", "ocr"}), "Send the document as 'file' and OCR output as 'ocr'.")
+_BULK_PARTS = FormParts(frozenset({"files", "zip"}), "Send documents as 'files' and archives as 'zip'.")
+_REPROCESS_PARTS = FormParts(frozenset({"ocr"}), "Reprocess takes one optional part: 'ocr'.")
 
 
 @router.post("/parse", status_code=status.HTTP_201_CREATED, response_model=Invoice, openapi_extra=_UPLOAD_BODY)
@@ -66,9 +67,8 @@ async def parse_invoice(
     Errors: 400 empty or missing file, 413 larger than MAX_UPLOAD_BYTES, 415 not a PDF or XML,
     422 encrypted, corrupt, too many pages, scanned without OCR, hostile or invalid XML, invalid
     OCR output, or too slow/heavy to parse; 503 when the configured OCR service is unavailable."""
-    parts = await read_multipart(request, max_part_bytes=settings.max_upload_bytes, max_parts=2)
-    refuse_unexpected_parts(parts, _PARTS, "Send the document as 'file' and OCR output as 'ocr'.")
-    by_name = {name: [part for part in parts if part.name == name] for name in _PARTS}
+    parts = await read_multipart(request, _PARTS, max_part_bytes=settings.max_upload_bytes, max_parts=2)
+    by_name = {name: [part for part in parts if part.name == name] for name in _PARTS.names}
     if not parts or any(len(found) > 1 for found in by_name.values()):
         raise AppError(
             400,
@@ -105,11 +105,11 @@ async def parse_bulk(
     `invalid_archive`, `too_many_entries` (over ZIP_MAX_ENTRIES)."""
     parts = await read_multipart(
         request,
+        _BULK_PARTS,
         max_part_bytes=settings.bulk_max_bytes,
         max_parts=settings.bulk_max_files,
         max_body_bytes=settings.bulk_max_bytes,
     )
-    refuse_unexpected_parts(parts, _BULK_PARTS, "Send documents as 'files' and archives as 'zip'.")
     if not parts:
         raise AppError(
             400, "missing_file", "Send documents in repeated 'files' parts or a ZIP in 'zip'.", field="files"
@@ -189,9 +189,7 @@ async def reprocess_invoice(
     Corrections made so far are applied again on top and stay on record."""
     ocr = None
     if request.headers.get("content-type", "").startswith("multipart/"):
-        parts = await read_multipart(request, max_part_bytes=settings.max_upload_bytes, max_parts=1)
-        if any(part.name != "ocr" for part in parts):
-            raise AppError(400, "unexpected_part", "Reprocess takes one optional part: 'ocr'.", field="ocr")
+        parts = await read_multipart(request, _REPROCESS_PARTS, max_part_bytes=settings.max_upload_bytes, max_parts=1)
         if parts and not bytes(parts[0].data).strip():
             raise AppError(400, "empty_file", "The 'ocr' part is empty.", field="ocr")
         ocr = bytes(parts[0].data) if parts else None

@@ -20,6 +20,14 @@ ENVELOPE_BYTES = 64 * 1024
 PART_HEADER_BYTES = 1024
 
 
+@dataclass(frozen=True)
+class FormParts:
+    """The parts an endpoint takes, and how to tell a client who sends another."""
+
+    names: frozenset[str]
+    hint: str
+
+
 @dataclass
 class UploadedPart:
     name: str
@@ -38,7 +46,8 @@ def _too_large(limit: int, what: str, field_name: str | None = None) -> AppError
 
 
 class _PartCollector:
-    def __init__(self, *, max_part_bytes: int, max_parts: int) -> None:
+    def __init__(self, form: FormParts, *, max_part_bytes: int, max_parts: int) -> None:
+        self.form = form
         self.max_part_bytes = max_part_bytes
         self.max_parts = max_parts
         self.parts: list[UploadedPart] = []
@@ -65,6 +74,8 @@ class _PartCollector:
         name = options.get(b"name", b"").decode("utf-8", "replace")
         filename = options.get(b"filename")
         content_type = self._headers.get(b"content-type")
+        if name not in self.form.names:  # said before any count or size, which would mislead
+            raise AppError(400, "unexpected_part", f"Unexpected form part {name!r}. {self.form.hint}", field=name)
         if len(self.parts) >= self.max_parts:
             raise AppError(413, "too_many_files", f"At most {self.max_parts} parts are accepted in one request.")
         self.parts.append(
@@ -83,11 +94,11 @@ class _PartCollector:
 
 
 async def read_multipart(
-    request: Request, *, max_part_bytes: int, max_parts: int, max_body_bytes: int | None = None
+    request: Request, form: FormParts, *, max_part_bytes: int, max_parts: int, max_body_bytes: int | None = None
 ) -> list[UploadedPart]:
-    """Read a multipart/form-data body into memory, refusing it while streaming if it is too big:
-    any part over ``max_part_bytes``, or the body over ``max_body_bytes`` (by default room for
-    ``max_parts`` parts of the largest size)."""
+    """Read a multipart/form-data body into memory, refusing it while streaming if it is too big
+    (any part over ``max_part_bytes``, or the body over ``max_body_bytes``: by default room for
+    ``max_parts`` parts of the largest size) or holds a part ``form`` does not name."""
     content_type, options = parse_options_header(request.headers.get("content-type", ""))
     boundary = options.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
@@ -101,7 +112,7 @@ async def read_multipart(
     if declared is not None and declared.isdigit() and int(declared) > max_body:
         raise _too_large(max_body, "The request")
 
-    collector = _PartCollector(max_part_bytes=max_part_bytes, max_parts=max_parts)
+    collector = _PartCollector(form, max_part_bytes=max_part_bytes, max_parts=max_parts)
     parser = MultipartParser(
         boundary,
         {
@@ -128,15 +139,3 @@ async def read_multipart(
     except ClientDisconnect:
         raise AppError(400, "upload_incomplete", "The upload ended before the whole file arrived.") from None
     return collector.parts
-
-
-def refuse_unexpected_parts(parts: list[UploadedPart], allowed: set[str], hint: str) -> None:
-    """400 `unexpected_part` naming the form parts an endpoint does not take; ``hint`` says which it does."""
-    unexpected = sorted({part.name for part in parts} - allowed)
-    if unexpected:
-        raise AppError(
-            400,
-            "unexpected_part",
-            f"Unexpected form part(s): {', '.join(unexpected)}. {hint}",
-            field=unexpected[0],
-        )
