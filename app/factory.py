@@ -16,6 +16,7 @@ from redis.asyncio import Redis
 
 import app as app_package
 from app.api_docs import serve_api_docs
+from app.body_limit import BodyLimitMiddleware
 from app.config import Settings, get_settings
 from app.delivery import service as delivery_service
 from app.delivery.router import router as delivery_router
@@ -26,6 +27,7 @@ from app.health.router import router as health_router
 from app.invoices.parser import DocumentParser
 from app.invoices.pool import ParsePool
 from app.invoices.router import router as invoices_router
+from app.invoices.uploads import multipart_room
 from app.jobs.backends import Jobs, LocalJobs, RqJobs
 from app.jobs.router import router as jobs_router
 from app.logs import configure_logging
@@ -163,6 +165,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     install_error_handlers(application)
     document_error_answers(application)
+    application.add_middleware(
+        BodyLimitMiddleware,
+        max_body_bytes=settings.max_body_bytes,
+        max_upload_body_bytes=max(
+            multipart_room(settings.bulk_max_bytes, settings.bulk_max_files),
+            multipart_room(2 * settings.max_upload_bytes, 2),  # /parse: a document and its OCR output
+        ),
+    )
     application.add_middleware(
         RateLimitMiddleware,
         counter=counter,

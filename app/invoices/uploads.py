@@ -20,6 +20,11 @@ ENVELOPE_BYTES = 64 * 1024
 PART_HEADER_BYTES = 1024
 
 
+def multipart_room(content_bytes: int, parts: int) -> int:
+    """The body a multipart upload of ``content_bytes`` in ``parts`` parts may take, envelope included."""
+    return content_bytes + ENVELOPE_BYTES + parts * PART_HEADER_BYTES
+
+
 @dataclass(frozen=True)
 class FormParts:
     """The parts an endpoint takes, and how to tell a client who sends another."""
@@ -107,7 +112,7 @@ async def read_multipart(
             "unsupported_media_type",
             "Send the upload as multipart/form-data (curl -F name=@file); /docs names the parts.",
         )
-    max_body = (max_body_bytes or max_parts * max_part_bytes) + ENVELOPE_BYTES + max_parts * PART_HEADER_BYTES
+    max_body = multipart_room(max_body_bytes or max_parts * max_part_bytes, max_parts)
     declared = request.headers.get("content-length")
     if declared is not None and declared.isdigit() and int(declared) > max_body:
         raise _too_large(max_body, "The request")

@@ -217,3 +217,34 @@ def test_the_file_beside_ocr_output_must_be_a_document(client: TestClient) -> No
     assert response.status_code == 415
     assert (response.json()["error"]["code"], response.json()["error"]["field"]) == ("unsupported_media_type", "file")
     assert client.get("/api/v2/invoices").json()["items"] == []
+
+
+def _ids_json(size: int) -> bytes:
+    """A batch-delete body of about ``size`` bytes."""
+    return b'{"ids": [' + b",".join([b'"inv_0000000000000000"'] * (size // 23)) + b"]}"
+
+
+def test_a_json_body_over_the_limit_is_refused_before_it_is_read(make_app: Callable[..., TestClient]) -> None:
+    client = make_app(max_body_bytes=64 * 1024)
+    kept = upload(client, corpus_bytes("uk-invoice-01.pdf")).json()["id"]
+    as_json = {"content-type": "application/json"}
+    small = client.post("/api/v2/invoices/batch-delete", content=_ids_json(16 * 1024), headers=as_json)
+    assert small.status_code == 200
+
+    declared = client.post("/api/v2/invoices/batch-delete", content=_ids_json(256 * 1024), headers=as_json)
+    assert (declared.status_code, declared.json()["error"]["code"]) == (413, "payload_too_large")
+
+    chunks = iter([_ids_json(256 * 1024)[i : i + 16 * 1024] for i in range(0, 256 * 1024, 16 * 1024)])
+    streamed = client.post(
+        "/api/v2/invoices/batch-delete", content=chunks, headers={"content-type": "application/json"}
+    )
+    assert (streamed.status_code, streamed.json()["error"]["code"]) == (413, "payload_too_large")
+
+    # a body called multipart gets the uploads' room, not more, whichever endpoint it is sent to
+    as_form = client.post(
+        "/api/v2/invoices/batch-delete",
+        content=b"x" * (3 * 2 * 1024 * 1024),
+        headers={"content-type": "multipart/form-data; boundary=x"},
+    )
+    assert as_form.status_code in (400, 413, 422)
+    assert [item["id"] for item in client.get("/api/v2/invoices").json()["items"]] == [kept]

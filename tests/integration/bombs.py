@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import select
 import socket
 import zipfile
 from collections.abc import Callable
@@ -102,11 +103,50 @@ def huge_header(client: httpx2.Client, _body: bytes) -> Answer:
                 connection.sendall(b"a" * (1024 * 1024))
         except OSError:
             pass  # answered and closed before the header ended
-        answer = b""
-        while chunk := connection.recv(65536):
-            answer += chunk
+        return _read_answer(connection)
+
+
+def _read_answer(connection: socket.socket) -> Answer:
+    """The status and error code of the HTTP answer arriving on ``connection``."""
+    answer = b""
+    while b"\r\n\r\n" not in answer or len(answer.partition(b"\r\n\r\n")[2]) < _length(answer):
+        chunk = connection.recv(65536)
+        if not chunk:
+            break
+        answer += chunk
     head, _, body = answer.partition(b"\r\n\r\n")
     return Answer(int(head.split()[1]), json.loads(body)["error"]["code"])
+
+
+def _length(answer: bytes) -> int:
+    for line in answer.partition(b"\r\n\r\n")[0].split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value)
+    return 1 << 30
+
+
+JSON_MIB = 256
+
+
+def huge_json(client: httpx2.Client, _body: bytes) -> Answer:
+    """JSON_MIB MiB of JSON to a small endpoint, without a declared length (chunked), over a raw socket."""
+    cookies = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    head = (
+        f"POST /api/v2/invoices/batch-delete HTTP/1.1\r\nHost: x\r\nCookie: {cookies}\r\n"
+        "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+    ).encode()
+    chunk = b"%x\r\n" % (1024 * 1024) + b" " * (1024 * 1024) + b"\r\n"
+    with socket.create_connection((client.base_url.host, client.base_url.port or 80), timeout=30) as connection:
+        connection.sendall(head + b'3\r\n{"a\r\n')
+        try:
+            for _ in range(JSON_MIB):
+                if select.select([connection], [], [], 0)[0]:
+                    break  # answered
+                connection.sendall(chunk)
+        except OSError:
+            pass  # answered and closed
+        return _read_answer(connection)
 
 
 def _document(name: str, build: Callable[[], bytes], *expected: Answer) -> Bomb:
@@ -146,5 +186,6 @@ BOMBS = [
         lambda: overlapping_zip(400, random.Random(1).randbytes(1024 * 1024)),
         Answer(413, "upload_too_large"),
     ),
+    Bomb(f"JSON of {JSON_MIB} MiB, chunked", lambda: b"", huge_json, frozenset({Answer(413, "payload_too_large")})),
     Bomb(f"header of {HEADER_MIB} MiB", lambda: b"", huge_header, frozenset({Answer(431, "header_too_large")})),
 ]
