@@ -5,7 +5,8 @@
 Prints, per bomb: its size, the answer, the time to answer, and the peak resident memory of the
 web process and of the busiest parse worker while it was handled, next to the web process's
 memory at rest. After each bomb the service must still answer /health and keep the session's
-invoice; the last line says whether it did every time.
+invoice; then it says whether it did every time, and how long listing and exporting the session
+(with the invoices of 1,000 line items the large bombs left) take.
 """
 
 from __future__ import annotations
@@ -48,6 +49,13 @@ def main() -> None:
             listed = [item["id"] for item in client.get("/api/v2/invoices").json()["items"]]
             intact = intact and client.get("/health").status_code == 200 and kept in listed
         print(f"health and the session's first invoice intact after every bomb: {intact}")
+        for name, path in (("list", "/api/v2/invoices"), ("Excel", "/api/export/download-xlsx")):
+            started = time.perf_counter()
+            status = client.get(path).status_code
+            print(
+                f"{name} of the session after the bombs (capped invoices inside): {status} in "
+                f"{(time.perf_counter() - started) * 1000:.0f} ms"
+            )
 
 
 if __name__ == "__main__":

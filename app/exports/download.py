@@ -11,6 +11,7 @@ from fastapi import Query
 from fastapi.responses import StreamingResponse
 
 from app.delivery.schemas import JobAccepted
+from app.errors import ErrorBody
 from app.exports.workbook import XLSX_MEDIA_TYPE, build_workbook
 from app.invoices.schemas import Invoice
 
@@ -22,6 +23,7 @@ Delivery = Annotated[Literal["download", "s3"], Query(description="download the 
 WORKBOOK_OR_JOB: dict[int | str, dict[str, Any]] = {
     200: {"content": {XLSX_MEDIA_TYPE: {}}, "description": "the workbook"},
     202: {"model": JobAccepted, "description": "delivery=s3: the upload job"},
+    413: {"model": ErrorBody, "description": "`export_too_large`: more line items than an Excel sheet holds"},
 }
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from app.errors import AppError
 from app.exports.rows import (
     AMOUNT_COLUMNS,
     DATE_COLUMNS,
@@ -34,6 +35,8 @@ _TIMESTAMP_FORMAT = "yyyy-mm-dd hh:mm:ss"
 _MAX_WIDTH = 60
 #: Widths are fitted to this many rows: enough to see the text, cheap for 10,000 invoices.
 _WIDTH_SAMPLE_ROWS = 200
+#: Rows an Excel sheet holds, its header included.
+SHEET_MAX_ROWS = 1_048_576
 
 
 def _frame(rows: object, columns: Sequence[str]) -> pd.DataFrame:
@@ -96,7 +99,16 @@ def _format(sheet: Worksheet, frame: pd.DataFrame) -> None:
 
 
 def build_workbook(invoices: Sequence[Invoice]) -> bytes:
-    """The workbook of ``invoices`` as .xlsx bytes."""
+    """The workbook of ``invoices`` as .xlsx bytes; 413 `export_too_large` when their line items
+    would not fit one sheet."""
+    items = sum(len(invoice.line_items) for invoice in invoices)
+    if items >= SHEET_MAX_ROWS:
+        raise AppError(
+            413,
+            "export_too_large",
+            f"The selection has {items:,} line items; an Excel sheet holds {SHEET_MAX_ROWS - 1:,}. "
+            "Export fewer invoices at a time (filter by date, vendor or status).",
+        )
     buffer = io.BytesIO()
     with pd.ExcelWriter(buffer, engine="openpyxl") as writer:
         for name, frame in (

@@ -92,6 +92,20 @@ def test_download_takes_the_list_filters(client: TestClient, parsed: list[dict[s
     assert list(frame["total_amount"]) == sorted(frame["total_amount"], reverse=True)
 
 
+def test_line_items_beyond_one_sheet_are_a_413_not_a_500(
+    client: TestClient, parsed: list[dict[str, Any]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A session may hold more line items than an Excel sheet's 1,048,576 rows; the sheet here is
+    made small instead of the session large."""
+    items = sum(len(invoice["line_items"]) for invoice in parsed)
+    monkeypatch.setattr("app.exports.workbook.SHEET_MAX_ROWS", items)
+    response = client.get("/api/export/download-xlsx")
+    assert (response.status_code, response.json()["error"]["code"]) == (413, "export_too_large")
+    assert "Export fewer invoices" in response.json()["error"]["message"]
+    narrower = client.get("/api/export/download-xlsx", params={"currency": "EUR"})
+    assert narrower.status_code == 200
+
+
 def test_metadata_and_json_rows_match_the_workbook(client: TestClient, parsed: list[dict[str, Any]]) -> None:
     info = client.get("/api/export/xlsx").json()
     assert info["rows"] == 3 and info["sheets"] == ["Invoices", "Line items", "Summary"]
