@@ -3,6 +3,8 @@
 Text that a spreadsheet would run as a formula (starting with = + - @, a tab or a carriage
 return) is neutralised with a leading apostrophe, as OWASP advises for CSV/Excel injection: an
 invoice is someone else's document, and its text must never execute in a finance team's Excel.
+Text is also made storable: control characters, which no worksheet may hold, are dropped, and
+text past a cell's 32,767 characters is cut with an ellipsis.
 """
 
 from __future__ import annotations
@@ -10,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
+
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from app.invoices.schemas import Invoice
 
@@ -39,13 +43,20 @@ DATE_COLUMNS = frozenset({"invoice_date", "due_date"})
 
 Cell = str | Decimal | date | datetime | None
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: The characters an Excel cell holds.
+CELL_MAX_CHARS = 32_767
 
 
 def safe_text(value: str | None) -> str | None:
-    """``value`` such that no spreadsheet treats it as a formula."""
-    if value and value.startswith(_FORMULA_STARTS):
-        return "'" + value
-    return value
+    """``value`` such that no spreadsheet treats it as a formula and every worksheet can hold it."""
+    if not value:
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    formula = value.startswith(_FORMULA_STARTS)
+    room = CELL_MAX_CHARS - 1 if formula else CELL_MAX_CHARS
+    if len(value) > room:
+        value = value[: room - 1] + "…"
+    return "'" + value if formula else value
 
 
 def invoice_row(invoice: Invoice) -> dict[str, Cell]:

@@ -26,6 +26,9 @@ TEXT_FIELDS = ("vendor", "vendor_tax_id", "vendor_address", "buyer", "buyer_tax_
 DATE_FIELDS = ("invoice_date", "due_date")
 EDITABLE = (*TEXT_FIELDS, *DATE_FIELDS, "currency", *AMOUNT_FIELDS, "line_items")
 MAX_TEXT = 500
+MAX_DESCRIPTION = 2000
+#: Control characters other than tab and line breaks: no worksheet or printed page can show them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DECIMAL = re.compile(r"^-?\d{1,13}(\.\d{1,4})?$")
 _LINE_ITEMS = TypeAdapter(list[LineItem])
 _ANY = TypeAdapter(Any)
@@ -68,6 +71,7 @@ def parse_value(field: str, value: object) -> object:
         if len(items) > MAX_LINE_ITEMS:
             raise _invalid(field, f"At most {MAX_LINE_ITEMS} line items.")
         for index, item in enumerate(items):
+            _check_text(field, item.description or "", MAX_DESCRIPTION, f"line_items[{index}].description")
             for name in ("quantity", "unit_price", "amount"):
                 if not in_range(getattr(item, name)):
                     raise _invalid(field, f"line_items[{index}].{name}: at most 14 digits before the decimal point.")
@@ -85,9 +89,15 @@ def parse_value(field: str, value: object) -> object:
         if not re.fullmatch(r"[A-Za-z]{3}", text) or pycountry.currencies.get(alpha_3=text.upper()) is None:
             raise _invalid(field, f"currency must be an ISO 4217 code such as EUR or USD, got {_shown(value)}.")
         return text.upper()
-    if len(text) > MAX_TEXT:
-        raise _invalid(field, f"{field} is longer than {MAX_TEXT} characters.")
+    _check_text(field, text, MAX_TEXT, field)
     return text or None
+
+
+def _check_text(field: str, text: str, limit: int, where: str) -> None:
+    if len(text) > limit:
+        raise _invalid(field, f"{where} is longer than {limit} characters.")
+    if _CONTROL.search(text):
+        raise _invalid(field, f"{where} holds control characters; send plain text.")
 
 
 def _date(field: str, text: str) -> date:

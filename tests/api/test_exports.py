@@ -170,3 +170,19 @@ def test_formula_like_text_never_becomes_a_formula() -> None:
     assert all(cell.data_type == "s" for cell in texts)
     values = {cell.value for cell in texts}
     assert {'\'=HYPERLINK("http://evil","x")', "'+1-555", "'@SUM(A1)", "'\tname.pdf", "'-2+3"} <= values
+
+
+def test_text_no_worksheet_can_hold_is_made_storable() -> None:
+    """Control characters made openpyxl refuse the whole workbook (a 500 for the session's every
+    export); text past 32,767 characters makes Excel call the file damaged."""
+    unstorable = Invoice(
+        input_format="pdf_text",
+        id="inv_1",
+        vendor="ACME\x01 Ltd\x0b",
+        line_items=[LineItem(description="=" + "x" * 40_000, amount=Decimal("5.00"))],
+        parsed_timestamp=datetime(2024, 3, 1, tzinfo=UTC),
+    )
+    book = _workbook(build_workbook([unstorable]))
+    assert book["Invoices"]["A2"].value == "ACME Ltd"
+    description = book["Line items"]["D2"].value
+    assert len(description) == 32_767 and description.startswith("'=x") and description.endswith("…")
