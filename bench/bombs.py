@@ -18,7 +18,7 @@ from pathlib import Path
 import httpx2
 
 from bench.corpus import entries
-from tests.integration.bombs import BOMBS, HEADER_MIB
+from tests.integration.bombs import BOMBS
 from tests.integration.live import live_server, peak_memory
 
 
@@ -41,7 +41,7 @@ def main() -> None:
                 seconds = time.perf_counter() - started
             shown = f"{answer.status} {answer.code or ''} {' '.join(answer.warnings)}".strip()
             mark = "" if answer in bomb.expected else "  UNEXPECTED"
-            size = f"{len(data) / 1024:,.0f} KB" if data else f"{HEADER_MIB} MiB"
+            size = bomb.streamed or f"{len(data) / 1024:,.0f} KB"
             print(
                 f"{bomb.name:<40} {size:>10} {shown:<40} {seconds:6.1f} "
                 f"{peak.server_mib:8.0f} {peak.worker_mib:11.0f}{mark}"

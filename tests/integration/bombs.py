@@ -51,6 +51,8 @@ class Bomb:
     build: Callable[[], bytes]
     send: Callable[[httpx2.Client, bytes], Answer]
     expected: frozenset[Answer]
+    #: What is sent, where the body is not built beforehand (raw socket bombs).
+    streamed: str | None = None
 
 
 def _parse_document(client: httpx2.Client, data: bytes, name: str) -> Answer:
@@ -186,6 +188,18 @@ BOMBS = [
         lambda: overlapping_zip(400, random.Random(1).randbytes(1024 * 1024)),
         Answer(413, "upload_too_large"),
     ),
-    Bomb(f"JSON of {JSON_MIB} MiB, chunked", lambda: b"", huge_json, frozenset({Answer(413, "payload_too_large")})),
-    Bomb(f"header of {HEADER_MIB} MiB", lambda: b"", huge_header, frozenset({Answer(431, "header_too_large")})),
+    Bomb(
+        "JSON to batch-delete, chunked",
+        lambda: b"",
+        huge_json,
+        frozenset({Answer(413, "payload_too_large")}),
+        streamed=f"{JSON_MIB} MiB",
+    ),
+    Bomb(
+        "one header line",
+        lambda: b"",
+        huge_header,
+        frozenset({Answer(431, "header_too_large")}),
+        streamed=f"{HEADER_MIB} MiB",
+    ),
 ]
