@@ -177,3 +177,21 @@ def test_an_original_pypdf_cannot_read_gets_a_summary_page(client: TestClient) -
     text = document[0].get_textpage().get_text_range()
     assert "Invoice summary" in text and "could not be laid out" in text
     assert invoice["invoice_number"] in text
+
+
+def test_an_invoice_listed_many_times_is_read_once(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Under Redis every read is a fresh copy: 500 listings of one 20 MB original were 10 GB."""
+    invoice = parse(client, corpus_bytes("us-invoice-01.pdf"), "us-invoice-01.pdf")
+    store = client.app.state.store  # type: ignore[attr-defined]
+    read, load_original = [], store.load_original
+
+    async def counted(session_id: str, invoice_id: str) -> bytes | None:
+        read.append(invoice_id)
+        original: bytes | None = await load_original(session_id, invoice_id)
+        return original
+
+    monkeypatch.setattr(store, "load_original", counted)
+    document = print_pdf(client, [invoice["id"]] * 500, per_page=4)
+    assert len(document) == 125
+    assert invoice["invoice_number"] in text_in(document[124], *document[124].get_bbox())
+    assert read == [invoice["id"]]
