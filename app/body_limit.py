@@ -20,6 +20,11 @@ def _too_large(limit: int) -> str:
     return f"The request body is larger than the limit of {limit:,} bytes for this kind of request."
 
 
+def _code(multipart: bool) -> str:
+    """The upload endpoints' own code for a body too large, for an upload refused here first."""
+    return "file_too_large" if multipart else "payload_too_large"
+
+
 class BodyLimitMiddleware:
     def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_body_bytes: int) -> None:
         self.app = app
@@ -35,7 +40,7 @@ class BodyLimitMiddleware:
         limit = self.max_upload_body_bytes if multipart else self.max_body_bytes
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            await error_response(413, "payload_too_large", _too_large(limit))(scope, receive, send)
+            await error_response(413, _code(multipart), _too_large(limit))(scope, receive, send)
             return
         received = 0
 
@@ -45,7 +50,8 @@ class BodyLimitMiddleware:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    # an HTTPException passes FastAPI's body reading untouched to the error handlers
+                    # an AppError would become FastAPI's 400 "error parsing the body"; an
+                    # HTTPException passes its body reading untouched to the error handlers
                     raise HTTPException(413, _too_large(limit))
             return message
 

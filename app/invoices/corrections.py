@@ -27,8 +27,9 @@ DATE_FIELDS = ("invoice_date", "due_date")
 EDITABLE = (*TEXT_FIELDS, *DATE_FIELDS, "currency", *AMOUNT_FIELDS, "line_items")
 MAX_TEXT = 500
 MAX_DESCRIPTION = 2000
-#: Control characters other than tab and line breaks: no worksheet or printed page can show them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+#: Control characters other than tab and line breaks, which no worksheet or printed page can show,
+#: and lone surrogates (valid in JSON's escapes, not in any text that can be stored).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 _DECIMAL = re.compile(r"^-?\d{1,13}(\.\d{1,4})?$")
 _LINE_ITEMS = TypeAdapter(list[LineItem])
 _ANY = TypeAdapter(Any)

@@ -35,8 +35,9 @@ MAX_AMOUNT = Decimal(10) ** 15
 
 
 def in_range(value: Decimal | None) -> bool:
-    """A finite amount below MAX_AMOUNT in size (None counts as in range)."""
-    return value is None or (value.is_finite() and abs(value) < MAX_AMOUNT)
+    """A finite amount below MAX_AMOUNT in size (None counts as in range). Judged by its exponent,
+    with no arithmetic: abs() of 1E+1000000 overflows the decimal context."""
+    return value is None or (value.is_finite() and (not value or value.adjusted() < 15))
 
 
 def parse_amount(text: str) -> Decimal | None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from xml.etree.ElementTree import Element, ParseError
 
 import pypdfium2 as pdfium
@@ -58,7 +58,7 @@ def read_xml(data: bytes) -> ExtractedInvoice:
             "The XML declares a DTD, entities or external references, which are refused for safety. "
             "Send the e-invoice XML without a DOCTYPE."
         ) from exc
-    except (ParseError, ValueError) as exc:
+    except (ParseError, ValueError, LookupError) as exc:  # LookupError: an encoding Python does not know
         raise InvalidXml("The XML is not well-formed; check that the file is complete.") from exc
     kind = _local(root.tag)
     if kind in ("CrossIndustryInvoice", "CrossIndustryDocument"):
@@ -120,14 +120,17 @@ def _text(node: Element | None, *paths: str) -> str | None:
     return text or None
 
 
+#: An xs:decimal, the type of every amount, quantity and price in CII and UBL: no exponent, no
+#: NaN or Infinity, which Decimal() would otherwise accept.
+_XS_DECIMAL = re.compile(r"[+-]?(?:\d{1,30}(?:\.\d{0,30})?|\.\d{1,30})")
+
+
+def _decimal(text: str | None) -> Decimal | None:
+    return Decimal(text) if text is not None and _XS_DECIMAL.fullmatch(text.strip()) else None
+
+
 def _money(node: Element | None, *paths: str) -> Decimal | None:
-    text = _text(node, *paths)
-    if text is None:
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
+    return _decimal(_text(node, *paths))
 
 
 def _cii_date(node: Element | None, path: str) -> date | None:
@@ -244,10 +247,7 @@ def _tax_in(node: Element | None, name: str, currency: str | None) -> Decimal | 
         return None
     amounts = node.findall(_path(name))
     chosen = next((a for a in amounts if a.get("currencyID") in (None, currency)), None)
-    try:
-        return Decimal((chosen.text or "").strip()) if chosen is not None else None
-    except InvalidOperation:
-        return None
+    return _decimal(chosen.text) if chosen is not None else None
 
 
 def _per_unit(price: Decimal | None, basis: Decimal | None) -> Decimal | None:

@@ -188,8 +188,14 @@ def find_receipt_items(lines: list[Line]) -> list[LineItem]:
             break
         if times := _TIMES.match(line.text):
             figures = find_figures(times.group("rest"))
-            quantity = find_figures(times.group("quantity"))[0]
-            if pending and len(figures) >= 2 and _multiplies_out(quantity, figures[0], figures[-1]):
+            quantities = find_figures(times.group("quantity"))  # none when it is no figure of ours
+            quantity = quantities[0] if quantities else None
+            if (
+                pending
+                and quantity is not None
+                and len(figures) >= 2
+                and _multiplies_out(quantity, figures[0], figures[-1])
+            ):
                 items.append(_item(pending, quantity, figures[0], figures[-1]))
             pending = None
             continue

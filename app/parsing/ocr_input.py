@@ -44,11 +44,30 @@ def read_ocr(data: bytes) -> tuple[ExtractedInvoice, list[Line] | None]:
                 "The OCR JSON is nested too deeply or holds a number too long to be OCR output; "
                 "send the engine's output as it produced it."
             ) from None
-        return _from_json(document)
+        return _from_json(_without_surrogates(document))
     lines = text_lines(restore_text(text))
     if not lines:
         raise InvalidOcr("The OCR output has no text.")
     return ExtractedInvoice(input_format="ocr_text"), lines
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _without_surrogates(document: Any) -> Any:
+    """The JSON with each lone surrogate (``"\\ud800"`` is valid JSON, but no UTF-8 text) in its
+    strings replaced by U+FFFD, so that an invoice made of them can be stored and sent. Walked
+    without recursion: json.loads accepts nesting deeper than a recursive walk could follow."""
+    pending = [document]
+    while pending:
+        node = pending.pop()
+        slots = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+        for key, value in list(slots):
+            if isinstance(value, str):
+                node[key] = _SURROGATE.sub("\ufffd", value)
+            else:
+                pending.append(value)
+    return document
 
 
 def _decode(data: bytes) -> str:
@@ -88,10 +107,14 @@ def _money(result: dict[str, Any], key: str) -> Decimal | None:
 
 
 def _rows(result: dict[str, Any], key: str) -> dict[int, str]:
+    """A commodity column's words by row; cells that are not ``{"row": n, "word": ...}`` with a
+    plain row number (ASCII digits, not "²" or 5,000 of them) are no rows."""
     rows: dict[int, str] = {}
-    for cell in result.get(key) or []:
-        if isinstance(cell, dict) and str(cell.get("row", "")).isdigit():
-            row = int(cell["row"])  # a long name may come back as several words of the same row
+    cells = result.get(key)
+    for cell in cells if isinstance(cells, list) else []:
+        number = str(cell.get("row", "")) if isinstance(cell, dict) else ""
+        if re.fullmatch(r"[0-9]{1,6}", number):
+            row = int(number)  # a long name may come back as several words of the same row
             rows[row] = rows.get(row, "") + str(cell.get("word", "")).strip()
     return rows
 

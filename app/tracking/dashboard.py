@@ -27,6 +27,8 @@ from pydantic import BaseModel, Field
 from app.invoices.schemas import Invoice
 
 FORECAST_DAYS = 30
+#: The last day a forecast can start on: its days must all be dates.
+LAST_FORECAST_START = date.max - timedelta(days=FORECAST_DAYS - 1)
 CENT = Decimal("0.01")
 OUTSTANDING = ("sent", "viewed")
 #: Ageing buckets: name, last day overdue it holds (None: no upper bound), weight.
@@ -81,8 +83,8 @@ class _Outstanding:
 def due_date_of(invoice: Invoice, terms_days: int) -> date | None:
     if invoice.due_date is not None:
         return invoice.due_date
-    if invoice.invoice_date is not None:
-        return invoice.invoice_date + timedelta(days=terms_days)
+    if invoice.invoice_date is not None:  # the last day a date holds, for a date near 9999-12-31
+        return invoice.invoice_date + min(timedelta(days=terms_days), date.max - invoice.invoice_date)
     return None
 
 

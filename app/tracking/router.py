@@ -11,7 +11,7 @@ from app.deps import AppSettings, CurrentSession, Store
 from app.invoices.query import IsoDate
 from app.invoices.schemas import Invoice, TrackingStatus
 from app.tracking import service
-from app.tracking.dashboard import Dashboard
+from app.tracking.dashboard import LAST_FORECAST_START, Dashboard
 
 router = APIRouter(prefix="/api/invoices/tracking", tags=["tracking"])
 
@@ -33,7 +33,9 @@ async def dashboard(
     session: CurrentSession,
     store: Store,
     settings: AppSettings,
-    as_of: Annotated[IsoDate | None, Query(description="the day to compute for (default: today, UTC)")] = None,
+    as_of: Annotated[
+        IsoDate | None, Query(description="the day to compute for (default: today, UTC)", le=LAST_FORECAST_START)
+    ] = None,
 ) -> Dashboard:
     """Counts and sums per tracking status and currency (draft, sent, viewed, paid; due and overdue
     derived from the due date), ageing buckets of what is outstanding, the collections health

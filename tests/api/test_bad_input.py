@@ -248,3 +248,59 @@ def test_a_json_body_over_the_limit_is_refused_before_it_is_read(make_app: Calla
     )
     assert as_form.status_code in (400, 413, 422)
     assert [item["id"] for item in client.get("/api/v2/invoices").json()["items"]] == [kept]
+
+
+def _ubl(old: bytes, new: bytes) -> bytes:
+    sample = UBL_SAMPLE.read_bytes()
+    assert old in sample
+    return sample.replace(old, new, 1)
+
+
+_NUMBERS_NO_DECIMAL_HOLDS = [
+    ("total NaN", _ubl(b">357.00</cbc:PayableAmount>", b">NaN</cbc:PayableAmount>")),
+    ("total Infinity", _ubl(b">357.00</cbc:PayableAmount>", b">-Infinity</cbc:PayableAmount>")),
+    ("total 1E+1000000", _ubl(b">357.00</cbc:PayableAmount>", b">1E+1000000</cbc:PayableAmount>")),
+    ("price sNaN", _ubl(b">50.00</cbc:PriceAmount>", b">sNaN</cbc:PriceAmount>")),
+    ("base quantity 1E-1000000", _ubl(b"<cbc:BaseQuantity>10<", b"<cbc:BaseQuantity>1E-1000000<")),
+]
+
+
+@pytest.mark.parametrize(
+    "xml", [case[1] for case in _NUMBERS_NO_DECIMAL_HOLDS], ids=[case[0] for case in _NUMBERS_NO_DECIMAL_HOLDS]
+)
+def test_an_xml_number_that_is_no_decimal_is_left_empty(client: TestClient, xml: bytes) -> None:
+    response = upload(client, xml, "invoice.xml")
+    assert response.status_code == 201
+    invoice = response.json()
+    assert invoice["vendor"] and invoice["total_amount"] in (None, "357.00")
+
+
+def test_an_xml_encoding_python_does_not_know_is_invalid_xml(client: TestClient) -> None:
+    xml = _ubl(b'encoding="UTF-8"', b'encoding="IBAN-DE89-SECRET"')
+    response = upload(client, xml, "invoice.xml")
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid_xml")
+
+
+_ODD_OCR = [
+    ("commodity column a number", b'{"words_result": {"InvoiceNum": "1", "CommodityName": 5}}'),
+    ("row a superscript", b'{"words_result": {"InvoiceNum": "1", "CommodityName": [{"row": "\\u00b2", "word": "x"}]}}'),
+    ("row of 5000 digits", b'{"words_result": {"CommodityName": [{"row": "' + b"9" * 5000 + b'", "word": "x"}]}}'),
+    ("a lone surrogate", b'{"words_result": {"InvoiceNum": "1", "SellerName": "ACME\\ud800 Ltd"}}'),
+    ("general OCR, a lone surrogate", b'{"words_result": [{"words": "ACME\\udfff Ltd"}, {"words": "Total 5.00"}]}'),
+]
+
+
+@pytest.mark.parametrize("ocr", [case[1] for case in _ODD_OCR], ids=[case[0] for case in _ODD_OCR])
+def test_odd_ocr_json_is_read_as_far_as_it_goes(client: TestClient, ocr: bytes) -> None:
+    response = client.post("/api/v2/invoices/parse", files={"ocr": ("o.json", ocr)})
+    assert response.status_code == 201
+    assert "\\ud8" not in response.text and "\\udf" not in response.text
+    assert client.get(f"/api/v2/invoices/{response.json()['id']}").status_code == 200
+
+
+@pytest.mark.parametrize("quantity", ["1.2345678", "99999999999999999"])
+def test_a_receipt_quantity_that_is_no_figure_is_no_500(client: TestClient, quantity: str) -> None:
+    receipt = f"Corner Shop\nMilk\n{quantity} x 3.60 7.20\nTotal 7.20 EUR".encode()
+    response = client.post("/api/v2/invoices/parse", files={"ocr": ("o.txt", receipt)})
+    assert response.status_code == 201
+    assert response.json()["total_amount"] == "7.20"

@@ -63,6 +63,7 @@ def test_values_are_normalised_and_the_same_value_records_nothing(client: TestCl
         ("vendor", 42, "string"),
         ("vendor", "x" * 501, "longer than"),
         ("vendor", "ACME\x01 Ltd", "control characters"),
+        ("line_items", [{"description": "Chair", "quantity": "1E+1000000", "amount": "1"}], "14 digits"),
         ("line_items", [{"description": "Chair\x0b", "amount": "1"}], "line_items[0].description"),
         ("line_items", [{"description": "x" * 2001, "amount": "1"}], "longer than 2000"),
         ("line_items", [{"description": "Chair", "quantity": "two"}], "line_items[0.quantity]"),
@@ -143,3 +144,14 @@ def test_reprocess_refuses_bad_ocr_and_keeps_the_invoice(client: TestClient, inv
     assert stray.status_code == 400 and stray.json()["error"]["code"] == "unexpected_part"
     assert client.get(f"/api/v2/invoices/{invoice['id']}").json() == invoice
     assert client.post("/api/v2/invoices/inv_missing/reprocess").status_code == 404
+
+
+def test_a_lone_surrogate_is_refused_not_stored(client: TestClient, invoice: dict[str, Any]) -> None:
+    """Valid JSON (an escape), but no text: stored, it made every later read of the invoice a 500."""
+    response = client.patch(
+        f"/api/v2/invoices/{invoice['id']}/fields/vendor",
+        content=b'{"value": "ACME\\ud800 Ltd"}',
+        headers={"content-type": "application/json"},
+    )
+    assert (response.status_code, response.json()["error"]["code"]) == (422, "invalid_value")
+    assert client.get(f"/api/v2/invoices/{invoice['id']}").json() == invoice

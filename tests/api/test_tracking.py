@@ -78,10 +78,23 @@ def test_dashboard_on_a_given_day(client: TestClient) -> None:
     assert expected == {"2024-04-10": {"EUR": "969.03"}, "2024-04-14": {"USD": "19696.87"}}
 
 
-@pytest.mark.parametrize("day", ["2024-02-30", "0", "1700000000"])
+@pytest.mark.parametrize("day", ["2024-02-30", "0", "1700000000", "9999-12-31"])
 def test_dashboard_refuses_a_bad_day(client: TestClient, day: str) -> None:
-    """pydantic alone reads "0" as 1970-01-01 (a Unix time)."""
+    """pydantic alone reads "0" as 1970-01-01 (a Unix time); a forecast from 9999-12-31 would run
+    past the last date there is."""
     response = client.get("/api/invoices/tracking/dashboard", params={"as_of": day})
 
     assert response.status_code == 422
     assert response.json()["error"]["field"] == "as_of"
+
+
+def test_an_invoice_dated_at_the_end_of_time_is_due_that_day(client: TestClient) -> None:
+    invoice = parse(client, "uk-invoice-01.pdf")
+    for field, value in (("due_date", None), ("invoice_date", "9999-12-31")):
+        assert (
+            client.patch(f"/api/v2/invoices/{invoice['id']}/fields/{field}", json={"value": value}).status_code == 200
+        )
+    move(client, invoice["id"], "sent")
+    board = client.get("/api/invoices/tracking/dashboard", params={"as_of": "2024-04-10"})
+    assert board.status_code == 200
+    assert board.json()["pipeline"]["due"]["count"] == 1
