@@ -70,7 +70,7 @@ def invoice_row(invoice: Invoice) -> dict[str, Cell]:
         "discount_amount": invoice.discount_amount,
         "shipping_amount": invoice.shipping_amount,
         "total_amount": invoice.total_amount,
-        "currency": invoice.currency,
+        "currency": safe_text(invoice.currency),
         # Excel has no time zones: the UTC wall time, as the column header says.
         "parsed_timestamp": invoice.parsed_timestamp.astimezone(UTC).replace(tzinfo=None),
         "file_name": safe_text(invoice.file_name),

@@ -24,6 +24,7 @@ from app.exports.rows import (
     LINE_ITEM_COLUMNS,
     invoice_row,
     line_item_rows,
+    safe_text,
 )
 from app.invoices.schemas import Invoice
 
@@ -61,7 +62,7 @@ def _summary(invoices: Sequence[Invoice]) -> pd.DataFrame:
     by_currency: list[dict[str, object]] = [
         {
             "section": "totals by currency",
-            "key": currency,
+            "key": safe_text(currency),
             "invoices": counts[currency],
             **dict(zip(("subtotal", "tax_amount", "total_amount"), (float(v) for v in values), strict=True)),
         }

@@ -14,6 +14,7 @@ from datetime import date
 from decimal import Decimal
 from xml.etree.ElementTree import Element, ParseError
 
+import pycountry
 import pypdfium2 as pdfium
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
@@ -133,6 +134,12 @@ def _money(node: Element | None, *paths: str) -> Decimal | None:
     return _decimal(_text(node, *paths))
 
 
+def _currency(text: str | None) -> str | None:
+    """An ISO 4217 code, as the standards require; anything else (even a formula) is no currency."""
+    code = (text or "").strip().upper()
+    return code if re.fullmatch(r"[A-Z]{3}", code) and pycountry.currencies.get(alpha_3=code) else None
+
+
 def _cii_date(node: Element | None, path: str) -> date | None:
     text = _text(node, f"{path}/DateTimeString")
     if text is None or len(text) < 8 or not text[:8].isdigit():
@@ -209,7 +216,7 @@ def _from_cii(root: Element) -> ExtractedInvoice:
     sums = _element(
         settlement, "SpecifiedTradeSettlementHeaderMonetarySummation", "SpecifiedTradeSettlementMonetarySummation"
     )
-    currency = _text(settlement, "InvoiceCurrencyCode")
+    currency = _currency(_text(settlement, "InvoiceCurrencyCode"))
     invoice = ExtractedInvoice(
         input_format="xml",
         invoice_number=_text(document, "ID"),
@@ -298,7 +305,7 @@ def _ubl_party(party: Element | None) -> _Party:
 
 
 def _from_ubl(root: Element, *, credit_note: bool) -> ExtractedInvoice:
-    currency = _text(root, "DocumentCurrencyCode")
+    currency = _currency(_text(root, "DocumentCurrencyCode"))
     totals = _element(root, "LegalMonetaryTotal")
     seller = _ubl_party(_element(root, "AccountingSupplierParty/Party"))
     buyer = _ubl_party(_element(root, "AccountingCustomerParty/Party"))

