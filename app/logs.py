@@ -10,6 +10,8 @@ import logging
 import re
 import sys
 from contextvars import ContextVar
+from traceback import TracebackException
+from typing import Any
 
 from pythonjsonlogger.json import JsonFormatter
 
@@ -36,6 +38,21 @@ class _LibraryTextFilter(logging.Filter):
         return True
 
 
+class _MessageFreeJsonFormatter(JsonFormatter):
+    """Tracebacks keep their frames and exception types but not their messages: an exception
+    raised while reading a document may quote it (an XML's declared encoding, a value that failed
+    to convert), and a parse worker's error arrives with its traceback as text."""
+
+    def formatException(self, ei: Any) -> str:
+        _, value, _ = ei
+        lines: list[str] = []
+        chained: TracebackException | None = TracebackException.from_exception(value)
+        while chained is not None:
+            lines[:0] = [*chained.stack.format(), f"{chained.exc_type.__qualname__ if chained.exc_type else '?'}\n"]
+            chained = chained.__cause__ or (None if chained.__suppress_context__ else chained.__context__)
+        return "Traceback (messages withheld):\n" + "".join(lines).rstrip()
+
+
 class _RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         record.request_id = request_id.get()
@@ -45,7 +62,7 @@ class _RequestIdFilter(logging.Filter):
 def configure_logging(level: str) -> None:
     handler = logging.StreamHandler(sys.stdout)
     handler.setFormatter(
-        JsonFormatter(
+        _MessageFreeJsonFormatter(
             "{asctime}{levelname}{name}{message}{request_id}",
             style="{",
             rename_fields={"asctime": "time", "levelname": "level", "name": "logger"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import random
 from collections import Counter
 from collections.abc import Callable
@@ -60,3 +61,23 @@ def test_document_text_never_reaches_the_logs(
     assert MARKER.decode() not in out + err
     lines = [line for line in (out + err).splitlines() if line.strip()]
     assert lines and all(line.startswith("{") and json.loads(line) for line in lines)
+
+
+def test_a_logged_traceback_names_its_errors_not_their_messages(
+    make_app: Callable[..., TestClient], capfd: pytest.CaptureFixture[str]
+) -> None:
+    """An exception raised while reading a document may quote it (an XML's declared encoding was
+    logged whole); the service's own tracebacks keep frames and types only."""
+    make_app()  # the service's logging, as it runs
+    try:
+        try:
+            "text".encode(MARKER.decode())
+        except LookupError as exc:
+            raise ValueError(f"cannot read {MARKER.decode()}") from exc
+    except ValueError:
+        logging.getLogger("app.errors").exception("unhandled error")
+    out, _ = capfd.readouterr()
+    logged = json.loads(out.strip().splitlines()[-1])
+    assert MARKER.decode() not in out
+    assert "LookupError" in logged["exc_info"] and "ValueError" in logged["exc_info"]
+    assert "test_fuzz.py" in logged["exc_info"]  # where it happened stays
