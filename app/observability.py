@@ -17,6 +17,11 @@ log = logging.getLogger("app.access")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
+#: The methods counted by name; any other a client makes up is "OTHER", so that labels (and the
+#: memory of the metrics registry) cannot grow with what clients send.
+_KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+
+
 def _route_template(scope: Scope) -> str:
     route = scope.get("route")
     path = getattr(route, "path", None)
@@ -49,12 +54,13 @@ class ObservabilityMiddleware:
         finally:
             elapsed = time.perf_counter() - started
             route = _route_template(scope)
-            metrics.HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
-            metrics.HTTP_LATENCY.labels(scope["method"], route).observe(elapsed)
+            method = scope["method"] if scope["method"] in _KNOWN_METHODS else "OTHER"
+            metrics.HTTP_REQUESTS.labels(method, route, str(status)).inc()
+            metrics.HTTP_LATENCY.labels(method, route).observe(elapsed)
             log.info(
                 "request",
                 extra={
-                    "method": scope["method"],
+                    "method": method,
                     "route": route,
                     "status": status,
                     "duration_ms": round(elapsed * 1000, 1),
