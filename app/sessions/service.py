@@ -19,8 +19,11 @@ SessionEndHook = Callable[[str], Awaitable[None]]
 
 async def end_session(*, store: SessionStore, session: Session, hooks: Sequence[SessionEndHook] = ()) -> None:
     """Purge the session's data now, and what the hooks hold of it; its token is refused for the
-    rest of its lifetime."""
-    session.send_cookie = False
+    rest of its lifetime. A session issued for this very request (a logout sent without a token)
+    has nothing to end: revoking it would only add an entry per request to the revocation list."""
+    fresh, session.send_cookie = session.send_cookie, False
+    if fresh:
+        return
     await store.purge(session.id, revoke_for=session.seconds_left() + 1)
     for hook in hooks:
         await hook(session.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -9,7 +10,10 @@ from datetime import UTC, datetime
 from fastapi.testclient import TestClient
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-from tests.conftest import corpus_bytes, settings_for_tests, upload
+from app.sessions.service import end_session
+from app.sessions.store import MemoryStore
+from app.sessions.token import TokenSigner
+from tests.conftest import TEST_SECRET_KEY, corpus_bytes, settings_for_tests, upload
 
 SECRET = settings_for_tests().signing_key()
 
@@ -131,3 +135,18 @@ def test_cors_allows_the_configured_frontend_with_credentials(make_app: Callable
     assert preflight.headers["access-control-allow-credentials"] == "true"
     other = client.get("/api/v2/invoices", headers={"Origin": "https://evil.example"})
     assert "access-control-allow-origin" not in other.headers
+
+
+def test_a_logout_without_a_token_revokes_nothing() -> None:
+    """Each such logout once revoked the session made up for it, kept for the session's lifetime:
+    a list any client could grow by the request. A session whose token someone holds is revoked."""
+    store = MemoryStore(max_sessions=10, max_session_bytes=10**6, max_total_bytes=10**7, sweep_seconds=30)
+    signer = TokenSigner(TEST_SECRET_KEY, max_age=7200)
+    made_up = signer.issue()
+    asyncio.run(end_session(store=store, session=made_up))
+    assert not asyncio.run(store.is_revoked(made_up.id))
+
+    held = signer.verify(signer.issue().token)
+    assert held is not None
+    asyncio.run(end_session(store=store, session=held))
+    assert asyncio.run(store.is_revoked(held.id))
