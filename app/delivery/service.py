@@ -18,9 +18,9 @@ from app.delivery.signing import InvalidSecret, secret_key
 from app.errors import AppError
 from app.invoices import service as invoices
 from app.invoices.schemas import Invoice
-from app.jobs.backends import Jobs, JobSpec, QueueUnavailable, owner_tag
+from app.jobs.backends import Jobs, JobSpec, QueueUnavailable, TooManyJobs, owner_tag
 from app.jobs.policy import parse_schedule, with_jitter
-from app.jobs.router import queue_unavailable
+from app.jobs.router import queue_unavailable, too_many_jobs
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
 
@@ -97,6 +97,7 @@ async def request_webhook(
         },
         private={"secret": signing_secret, "body": body},
         session_id=session.id,
+        session_expires_in=session.seconds_left(),
         schedule=schedule,
     )
     try:
@@ -104,6 +105,9 @@ async def request_webhook(
         await jobs.enqueue(spec)
     except (RedisError, QueueUnavailable):
         raise queue_unavailable() from None
+    except TooManyJobs:
+        await anyio.to_thread.run_sync(log.delete, [delivery.delivery_id])
+        raise too_many_jobs() from None
     return WebhookAccepted(
         delivery_id=delivery.delivery_id,
         webhook_id=delivery.webhook_id,
@@ -160,12 +164,15 @@ async def request_s3_export(
         },
         private={"invoices": [invoice.model_dump(mode="json", by_alias=True) for invoice in selection]},
         session_id=session.id,
+        session_expires_in=session.seconds_left(),
         schedule=with_jitter(parse_schedule(settings.s3_retry_schedule)),
     )
     try:
         await jobs.enqueue(spec)
     except QueueUnavailable:
         raise queue_unavailable() from None
+    except TooManyJobs:
+        raise too_many_jobs() from None
     return JobAccepted(job_id=job_id, status_url=f"/api/v2/jobs/{job_id}")
 
 

@@ -9,7 +9,7 @@ import contextlib
 import hashlib
 import time
 from abc import ABC, abstractmethod
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any, Literal
@@ -62,14 +62,25 @@ class JobSpec:
     function: str
     arguments: dict[str, Any]
     session_id: str
+    #: Seconds the session has left: its jobs' private data goes with it (the invoice it carries
+    #: must not outlive the session that holds it), and so do jobs still waiting to run.
+    session_expires_in: float
     schedule: list[int] = field(default_factory=list)
     #: Arguments that must not be kept readable (the invoice, a caller's secret): under RQ they are
     #: sealed apart from the job record (app/jobs/private.py); in process they stay in memory.
     private: dict[str, Any] = field(default_factory=dict)
 
 
+class TooManyJobs(Exception):
+    """The session has as many jobs waiting or running as it may (their data is held meanwhile)."""
+
+
 class QueueUnavailable(Exception):
     """The queue backend cannot take or report jobs right now."""
+
+
+#: Jobs a session may have waiting or running at once: each holds a copy of what it delivers.
+MAX_PENDING_PER_SESSION = 50
 
 
 def owner_tag(session_id: str) -> str:
@@ -127,9 +138,12 @@ class RqJobs(Jobs):
         queue = Queue(spec.queue, connection=self._redis)
         retry = Retry(max=len(spec.schedule), interval=spec.schedule) if spec.schedule else None
         if spec.private:
-            # kept while the job may still run: its retries, and an hour for the queue and the attempts
-            ttl = sum(spec.schedule) + PRIVATE_DATA_SLACK_SECONDS
             owner = owner_tag(spec.session_id)
+            if await self._call(partial(self._private.pending, owner)) >= MAX_PENDING_PER_SESSION:
+                raise TooManyJobs
+            # kept while the job may still run (its retries, and an hour for the queue and the
+            # attempts) and its session lasts
+            ttl = min(sum(spec.schedule) + PRIVATE_DATA_SLACK_SECONDS, int(spec.session_expires_in) + 1)
             await self._call(
                 partial(self._private.put, spec.job_id, owner, spec.private, ttl=ttl, session_ttl=self._session_ttl)
             )
@@ -214,6 +228,8 @@ _RQ_STATUS: dict[JobStatus | None, Status] = {
 class _LocalJob:
     spec: JobSpec
     state: JobState
+    #: The spec's private arguments, held only until the job ends or its session does.
+    private: dict[str, Any]
     ended: float | None = None
 
 
@@ -240,12 +256,22 @@ class LocalJobs(Jobs):
 
     async def enqueue(self, spec: JobSpec) -> None:
         self._forget_expired()
+        pending = [job for job in self._jobs.values() if job.spec.session_id == spec.session_id and job.ended is None]
+        if len(pending) >= MAX_PENDING_PER_SESSION:
+            raise TooManyJobs
         state = JobState(job_id=spec.job_id, kind=spec.kind, status="queued", attempts=0)
-        self._jobs[spec.job_id] = _LocalJob(spec, state)
-        task = asyncio.create_task(self._run(self._jobs[spec.job_id]), name=f"job-{spec.job_id}")
+        job = _LocalJob(replace(spec, private={}), state, private=spec.private)
+        self._jobs[spec.job_id] = job
+        task = asyncio.create_task(self._run(job), name=f"job-{spec.job_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
+        # the session's end ends what it queued, as logout does (forget_session)
+        asyncio.get_running_loop().call_later(spec.session_expires_in, self._session_ended, spec.job_id, task)
         metrics.JOB_EVENTS.labels(kind=spec.kind, event="queued").inc()
+
+    def _session_ended(self, job_id: str, task: asyncio.Task[None]) -> None:
+        task.cancel()
+        self._jobs.pop(job_id, None)
 
     async def state(self, job_id: str, session_id: str) -> JobState | None:
         job = self._jobs.get(job_id)
@@ -271,7 +297,7 @@ class LocalJobs(Jobs):
             state.attempts += 1
             events(event="started").inc()
             try:
-                arguments = {**job.spec.arguments, **job.spec.private}
+                arguments = {**job.spec.arguments, **job.private}
                 state.result = await anyio.to_thread.run_sync(partial(function, **arguments))
             except Exception as exc:
                 state.error = error_text(exc)
@@ -288,7 +314,7 @@ class LocalJobs(Jobs):
                 state.status, state.error = "finished", None
                 events(event="finished").inc()
                 break
-        job.ended = time.monotonic()
+        job.ended, job.private = time.monotonic(), {}
 
     def backlog(self) -> Backlog:
         counts: Backlog = {(name, state): 0 for name in QUEUES for state in BACKLOG_STATES}

@@ -56,6 +56,11 @@ class PrivateJobData:
             raise PrivateDataLost("the job's data cannot be opened: the worker's SECRET_KEY is not the app's") from None
         return data
 
+    def pending(self, owner: str) -> int:
+        """How many of a session's jobs still hold data (waiting, running or retrying)."""
+        job_ids = [member.decode() for member in self._redis.smembers(_BY_SESSION + owner)]  # type: ignore[union-attr]
+        return int(self._redis.exists(*(_PRIVATE + job_id for job_id in job_ids))) if job_ids else 0
+
     def drop(self, job_id: str) -> None:
         self._redis.delete(_PRIVATE + job_id)
 

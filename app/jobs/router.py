@@ -6,7 +6,7 @@ from fastapi import APIRouter
 
 from app.deps import CurrentSession, JobQueue
 from app.errors import AppError
-from app.jobs.backends import JobState, QueueUnavailable
+from app.jobs.backends import MAX_PENDING_PER_SESSION, JobState, QueueUnavailable
 
 router = APIRouter(prefix="/api/v2/jobs", tags=["jobs"])
 
@@ -17,6 +17,16 @@ def queue_unavailable() -> AppError:
         "queue_unavailable",
         "The job queue (Redis) cannot be reached right now; try again shortly.",
         headers={"Retry-After": "10"},
+    )
+
+
+def too_many_jobs() -> AppError:
+    return AppError(
+        429,
+        "too_many_jobs",
+        f"This session has {MAX_PENDING_PER_SESSION} deliveries or exports waiting or running; "
+        "wait for some to finish (see their status URLs) before queuing more.",
+        headers={"Retry-After": "60"},
     )
 
 
