@@ -64,6 +64,8 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     # any request body that is not an upload (JSON: corrections, ids, webhooks)
     max_body_bytes: int = Field(default=2 * 1024 * 1024, ge=1024)
+    # the originals one print may copy into its sheets (an id listed twice counts twice)
+    print_max_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
     max_pages: int = Field(default=50, ge=1)
     parse_timeout_seconds: float = Field(default=30.0, gt=0)
     parse_workers: int = Field(default_factory=lambda: os.cpu_count() or 1, ge=1)

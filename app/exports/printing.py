@@ -13,7 +13,7 @@ from app.sessions.token import Session
 
 
 async def print_invoices(
-    *, pool: ParsePool, store: SessionStore, session: Session, ids: Sequence[str], per_page: int
+    *, pool: ParsePool, store: SessionStore, session: Session, ids: Sequence[str], per_page: int, max_bytes: int
 ) -> bytes:
     """One PDF with the invoices in the order given (an id listed twice prints twice). The layout
     runs in the parse pool, under its time and memory limits, since it reads the originals. Each
@@ -24,6 +24,15 @@ async def print_invoices(
         invoice = await invoices.get_invoice(store=store, session=session, invoice_id=invoice_id)
         loaded[invoice_id] = PrintItem(invoice=invoice, original=await store.load_original(session.id, invoice_id))
     items = [loaded[invoice_id] for invoice_id in ids]
+    # each listing copies its original's pages into the sheets, which the web process then holds
+    printed = sum(len(item.original or b"") for item in items)
+    if printed > max_bytes:
+        raise AppError(
+            413,
+            "print_too_large",
+            f"These {len(ids)} listings copy {printed:,} bytes of originals into the sheets; at most "
+            f"{max_bytes:,} are printed at once. Print fewer invoices (or fewer copies) at a time.",
+        )
     try:
         return await pool.run(compose, items, per_page)
     except (ParseTimeout, ParseResourcesExceeded):

@@ -12,6 +12,7 @@ from pydantic import BaseModel, Field
 
 from app.delivery.service import request_s3_export
 from app.deps import AppSettings, CurrentSession, JobQueue, Pool, Store
+from app.errors import ErrorBody
 from app.exports import stats as statistics
 from app.exports.download import WORKBOOK_OR_JOB, Delivery, workbook_of, xlsx_response
 from app.exports.printing import print_invoices
@@ -123,14 +124,27 @@ async def export_stats(
 @router.post(
     "/api/v2/print",
     response_class=Response,
-    responses={200: {"content": {"application/pdf": {}}, "description": "the sheets to print"}},
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "the sheets to print"},
+        413: {"model": ErrorBody, "description": "`print_too_large`: more originals than PRINT_MAX_BYTES"},
+    },
 )
-async def print_pdf(body: PrintRequest, session: CurrentSession, store: Store, pool: Pool) -> Response:
+async def print_pdf(
+    body: PrintRequest, session: CurrentSession, settings: AppSettings, store: Store, pool: Pool
+) -> Response:
     """The invoices' original pages on A4 sheets, 1, 2 (a landscape sheet in two halves) or 4 to a
     sheet, scaled with their aspect kept, with dashed cut guides between cells. A multi-page
     invoice takes a cell per page; one with no original PDF (OCR or XML input) gets a generated
-    summary page. 404 for an id not in the session."""
-    pdf = await print_invoices(pool=pool, store=store, session=session, ids=body.ids, per_page=body.per_page)
+    summary page. 404 for an id not in the session; 413 when the listings' originals add up to
+    more than PRINT_MAX_BYTES."""
+    pdf = await print_invoices(
+        pool=pool,
+        store=store,
+        session=session,
+        ids=body.ids,
+        per_page=body.per_page,
+        max_bytes=settings.print_max_bytes,
+    )
     return Response(
         pdf,
         media_type="application/pdf",

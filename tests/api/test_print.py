@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import Any
 
 import pypdfium2 as pdfium
@@ -195,3 +196,15 @@ def test_an_invoice_listed_many_times_is_read_once(client: TestClient, monkeypat
     assert len(document) == 125
     assert invoice["invoice_number"] in text_in(document[124], *document[124].get_bbox())
     assert read == [invoice["id"]]
+
+
+def test_listings_whose_originals_pass_the_limit_are_a_413(make_app: Callable[..., TestClient]) -> None:
+    """Each listing copies its original's pages into the sheets the web process then holds: 200
+    listings of one 1 MiB original made a 210 MB answer."""
+    original = corpus_bytes("us-invoice-01.pdf")
+    client = make_app(print_max_bytes=3 * len(original))
+    invoice = parse(client, original, "us-invoice-01.pdf")
+    assert len(print_pdf(client, [invoice["id"]] * 3, per_page=4)) == 1
+    refused = client.post("/api/v2/print", json={"ids": [invoice["id"]] * 4, "per_page": 4})
+    assert (refused.status_code, refused.json()["error"]["code"]) == (413, "print_too_large")
+    assert "Print fewer" in refused.json()["error"]["message"]
