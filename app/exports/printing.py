@@ -22,7 +22,8 @@ async def print_invoices(
     loaded: dict[str, PrintItem] = {}
     for invoice_id in dict.fromkeys(ids):
         invoice = await invoices.get_invoice(store=store, session=session, invoice_id=invoice_id)
-        loaded[invoice_id] = PrintItem(invoice=invoice, original=await store.load_original(session.id, invoice_id))
+        inputs = await invoices.load_inputs(store=store, session=session, invoice_id=invoice_id)
+        loaded[invoice_id] = PrintItem(invoice=invoice, original=inputs.document)
     items = [loaded[invoice_id] for invoice_id in ids]
     # each listing copies its original's pages into the sheets, which the web process then holds
     printed = sum(len(item.original or b"") for item in items)

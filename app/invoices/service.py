@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from app.errors import AppError
 from app.health import metrics
 from app.invoices import corrections
+from app.invoices.inputs import Inputs, pack, unpack
 from app.invoices.parser import DocumentParser
 from app.invoices.query import InvoiceFilter, Sort, after, ordered
 from app.invoices.schemas import BatchDeleteResult, Invoice, InvoicePage, Source, Status
@@ -37,9 +38,9 @@ async def parse_into_session(
     source: Source,
     ocr: bytes | None = None,
 ) -> Invoice:
-    """Parse one document (and/or its OCR output) in the pool and keep the result and the original
-    (the document, else the OCR output) in the session."""
-    original = data if data else ocr or b""
+    """Parse one document (and/or its OCR output) in the pool and keep the result and the inputs
+    (the document and the OCR output) in the session."""
+    original = pack(Inputs(document=data or None, ocr=ocr or None))
     extracted, parse_ms = await parser.parse(data, ocr=ocr)
     invoice = Invoice(
         **extracted.model_dump(),
@@ -68,17 +69,12 @@ async def parse_into_session(
 async def reprocess_invoice(
     *, parser: DocumentParser, store: SessionStore, session: Session, invoice_id: str, ocr: bytes | None = None
 ) -> Invoice:
-    """Parse the kept original again, with new OCR output when given. The person's corrections are
-    applied again on top (their word beats the parser's) and stay on record."""
+    """Parse the kept inputs again, with new OCR output when given, which is then kept in place of
+    the old. The person's corrections are applied again on top (their word beats the parser's) and
+    stay on record."""
     invoice = await get_invoice(store=store, session=session, invoice_id=invoice_id)
-    original = await store.load_original(session.id, invoice_id)
-    if original is None:
-        raise _not_found(invoice_id)
-    if invoice.input_format in ("ocr_json", "ocr_text"):  # the original is the OCR output itself
-        data, ocr = None, ocr or original
-    else:
-        data = original
-    extracted, parse_ms = await parser.parse(data, ocr=ocr)
+    kept = await load_inputs(store=store, session=session, invoice_id=invoice_id)
+    extracted, parse_ms = await parser.parse(kept.document, ocr=ocr or kept.ocr)
     renewed = Invoice(
         **extracted.model_dump(),
         **invoice.model_dump(include={"id", "file_name", "source", "tracking_status", "tracking_history"}),
@@ -87,9 +83,18 @@ async def reprocess_invoice(
         parse_ms=parse_ms,
     )
     corrections.reapply(renewed, invoice.corrections)
-    if not await store.replace(session.id, invoice_id, renewed.model_dump_json(by_alias=True)):
+    inputs = pack(Inputs(kept.document, ocr)) if ocr else None
+    if not await store.replace(session.id, invoice_id, renewed.model_dump_json(by_alias=True), inputs):
         raise _not_found(invoice_id)
     return renewed
+
+
+async def load_inputs(*, store: SessionStore, session: Session, invoice_id: str) -> Inputs:
+    """The document and OCR output an invoice was parsed from."""
+    original = await store.load_original(session.id, invoice_id)
+    if original is None:
+        raise _not_found(invoice_id)
+    return unpack(original)
 
 
 def _not_found(invoice_id: str) -> AppError:

@@ -57,12 +57,12 @@ class FallbackStore(SessionStore):
         local = await self._local.room(session_id)
         return await self._either(session_id, lambda: self._shared_room(session_id, local), lambda: _value(local))
 
-    async def replace(self, session_id: str, item_id: str, record: str) -> bool:
+    async def replace(self, session_id: str, item_id: str, record: str, original: bytes | None = None) -> bool:
         async def anywhere() -> bool:
-            return await self._shared.replace(session_id, item_id, record) or await local()
+            return await self._shared.replace(session_id, item_id, record, original) or await local()
 
         async def local() -> bool:
-            return await self._local.replace(session_id, item_id, record)
+            return await self._local.replace(session_id, item_id, record, original)
 
         return await self._either(session_id, anywhere, local)
 

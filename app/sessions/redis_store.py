@@ -43,13 +43,17 @@ redis.call('ZADD', KEYS[5], tonumber(ARGV[8]) + tonumber(ARGV[5]), ARGV[1])
 return 1
 """
 
-# KEYS: rec, meta. ARGV: item id, record, max session bytes. Returns 1, 0 (no such item), -1 (full).
+# KEYS: rec, meta, orig. ARGV: item id, record, max session bytes, "1" with the original that replaces
+# the kept one (else "0", ""). Returns 1, 0 (no such item), -1 (full).
 _REPLACE = """
 if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
 local delta = string.len(ARGV[2]) - redis.call('HSTRLEN', KEYS[1], ARGV[1])
+local with_original = ARGV[4] == '1'
+if with_original then delta = delta + string.len(ARGV[5]) - redis.call('HSTRLEN', KEYS[3], ARGV[1]) end
 local size = tonumber(redis.call('HGET', KEYS[2], 'size') or '0')
 if delta > 0 and size + delta > tonumber(ARGV[3]) then return -1 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+if with_original then redis.call('HSET', KEYS[3], ARGV[1], ARGV[5]) end
 redis.call('HINCRBY', KEYS[2], 'size', delta)
 return 1
 """
@@ -123,10 +127,13 @@ class RedisStore(SessionStore):
         used = await self._call(lambda: self._redis.hget(_keys(session_id)[3], "size"))
         return self._max_session_bytes - int(used or 0)
 
-    async def replace(self, session_id: str, item_id: str, record: str) -> bool:
-        rec, _, _, meta = _keys(session_id)
+    async def replace(self, session_id: str, item_id: str, record: str, original: bytes | None = None) -> bool:
+        rec, orig, _, meta = _keys(session_id)
+        replacing = [b"1", original] if original is not None else [b"0", b""]
         outcome = await self._call(
-            lambda: self._replace(keys=[rec, meta], args=[item_id, record.encode(), self._max_session_bytes])
+            lambda: self._replace(
+                keys=[rec, meta, orig], args=[item_id, record.encode(), self._max_session_bytes, *replacing]
+            )
         )
         if outcome == -1:
             raise SessionFull(self._max_session_bytes)

@@ -77,8 +77,9 @@ class SessionStore(ABC):
         """How many more bytes (records and originals) the session may take."""
 
     @abstractmethod
-    async def replace(self, session_id: str, item_id: str, record: str) -> bool:
-        """Overwrite an existing item's record; False if there is no such item."""
+    async def replace(self, session_id: str, item_id: str, record: str, original: bytes | None = None) -> bool:
+        """Overwrite an existing item's record, and its original when one is given; False if there
+        is no such item."""
 
     @abstractmethod
     async def load(self, session_id: str, item_id: str) -> str | None: ...
@@ -200,12 +201,12 @@ class MemoryStore(SessionStore):
         data = self._live(session_id)
         return min(self._max_session_bytes - (data.size if data else 0), self._max_total_bytes - self._total)
 
-    async def replace(self, session_id: str, item_id: str, record: str) -> bool:
+    async def replace(self, session_id: str, item_id: str, record: str, original: bytes | None = None) -> bool:
         data = self._live(session_id)
         if data is None or item_id not in data.items:
             return False
         old = data.items[item_id]
-        new = _Item(record, old.original)
+        new = _Item(record, old.original if original is None else original)
         if data.size - old.size + new.size > self._max_session_bytes:
             raise SessionFull(self._max_session_bytes)
         self._check_total(new.size - old.size)

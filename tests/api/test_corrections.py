@@ -134,6 +134,28 @@ def test_reprocess_with_new_ocr_output(client: TestClient) -> None:
     assert response.json()["invoice_number"] == "24332000000045671234"
 
 
+def test_reprocess_reads_the_ocr_output_kept_beside_the_pdf(client: TestClient) -> None:
+    """The PDF sent with OCR output was once fed back as OCR output (422 "binary"), and OCR output
+    sent with a reprocess was forgotten by the next one."""
+    pdf = corpus_bytes("uk-invoice-01.pdf")
+    first = client.post(
+        "/api/v2/invoices/parse",
+        files={"file": ("scan.pdf", pdf, "application/pdf"), "ocr": ("o.txt", b"Invoice No. A-1\nTotal 10.00 EUR")},
+    ).json()
+    assert (first["invoice_number"], first["total_amount"]) == ("A-1", "10.00")
+    url = f"/api/v2/invoices/{first['id']}/reprocess"
+
+    again = client.post(url)
+    assert again.status_code == 200, again.text
+    assert (again.json()["invoice_number"], again.json()["total_amount"]) == ("A-1", "10.00")
+
+    newer = client.post(url, files={"ocr": ("o.txt", b"Invoice No. A-1\nTotal 20.00 EUR")}).json()
+    assert newer["total_amount"] == "20.00"
+    assert client.post(url).json()["total_amount"] == "20.00"  # the new OCR output was kept
+    printed = client.post("/api/v2/print", json={"ids": [first["id"]], "per_page": 1})
+    assert printed.status_code == 200 and printed.content.startswith(b"%PDF")
+
+
 def test_reprocess_refuses_bad_ocr_and_keeps_the_invoice(client: TestClient, invoice: dict[str, Any]) -> None:
     url = f"/api/v2/invoices/{invoice['id']}/reprocess"
     bad = client.post(url, files={"ocr": ("x.json", b"{broken", "application/json")})

@@ -40,6 +40,10 @@ def test_items_keep_their_order_and_size_is_accounted(redis_url: str) -> None:
         with pytest.raises(SessionFull):
             await store.replace("s", "a", "w" * 30)
         assert await store.load("s", "a") == "w" * 15
+        with pytest.raises(SessionFull):
+            await store.replace("s", "b", "x" * 40, b"v" * 50)  # the new original counts too
+        assert await store.replace("s", "b", "x" * 40, b"v" * 35)
+        assert (await store.load_original("s", "b"), await store.room("s")) == (b"v" * 35, 10)
         assert await store.delete("s", ["b", "zzz"]) == ["b"]
         assert await store.room("s") == 85
         assert await store.load_original("s", "b") is None
