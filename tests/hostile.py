@@ -136,7 +136,9 @@ def many_items_ocr(items: int = 120_000) -> bytes:
 
 def overlapping_zip(entries: int, content: bytes) -> bytes:
     """One deflated document listed ``entries`` times in the central directory, every listing
-    pointing at the same data: an archive that claims entries × its size once unpacked."""
+    pointing at the same data: an archive that claims entries × its size once unpacked. The end
+    record's entry count keeps its low 16 bits, as a count past 65,535 would without ZIP64 (zipfile
+    lists the directory by its size, not its count)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("a.xml", content)
@@ -145,6 +147,6 @@ def overlapping_zip(entries: int, content: bytes) -> bytes:
     end_at = data.rindex(b"PK\x05\x06")
     directory = data[directory_at:end_at] * entries
     end = bytearray(data[end_at:])
-    end[8:10] = end[10:12] = entries.to_bytes(2, "little")
+    end[8:10] = end[10:12] = (entries & 0xFFFF).to_bytes(2, "little")
     end[12:16] = len(directory).to_bytes(4, "little")
     return data[:directory_at] + directory + bytes(end)

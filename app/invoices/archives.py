@@ -133,25 +133,52 @@ def _no_room(needed: int, room: int) -> AppError:
     )
 
 
+#: Central-directory bytes allowed per accepted entry: a real entry takes 46 bytes and its name
+#: (and extra fields); the reader holds ~12 times the directory's size in memory while listing it.
+_DIRECTORY_BYTES_PER_ENTRY = 1024
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_ZIP64_LOCATOR, _ZIP64_END = b"PK\x06\x07", b"PK\x06\x06"
+
+
+def _declared_directory(data: bytes) -> tuple[int, int]:
+    """The entries and central-directory bytes an archive's end record declares (ZIP64 included),
+    read before zipfile lists the whole directory: a million tiny entries cost it 600 MB."""
+    at = data.rfind(_END_OF_DIRECTORY, max(0, len(data) - 22 - 0xFFFF))
+    if at < 0:
+        return 0, 0
+    entries, size = int.from_bytes(data[at + 10 : at + 12], "little"), int.from_bytes(data[at + 12 : at + 16], "little")
+    if at >= 20 and data[at - 20 : at - 16] == _ZIP64_LOCATOR:
+        record = int.from_bytes(data[at - 12 : at - 4], "little")
+        if data[record : record + 4] == _ZIP64_END:
+            entries = int.from_bytes(data[record + 32 : record + 40], "little")
+            size = int.from_bytes(data[record + 40 : record + 48], "little")
+    return entries, size
+
+
+def _too_many_entries(name: str, entries: int, limits: BulkLimits) -> Document:
+    return Document(
+        name,
+        error=AppError(
+            413,
+            "too_many_entries",
+            f"The archive lists {entries:,} entries (or a directory as large); at most {limits.max_entries:,} "
+            "are accepted. Split it into smaller archives.",
+        ),
+    )
+
+
 def _unpack_zip(upload: Upload, limits: BulkLimits, budget: int, room: int) -> list[Document]:
     name = upload.file_name or "archive.zip"
+    entries_declared, directory_bytes = _declared_directory(upload.data)
+    if entries_declared > limits.max_entries or directory_bytes > limits.max_entries * _DIRECTORY_BYTES_PER_ENTRY:
+        return [_too_many_entries(name, max(entries_declared, directory_bytes // 46), limits)]
     try:
         archive = zipfile.ZipFile(io.BytesIO(upload.data))
         entries = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
         return [Document(name, error=_invalid_archive(name, "its directory cannot be read"))]
     if len(entries) > limits.max_entries:
-        return [
-            Document(
-                name,
-                error=AppError(
-                    413,
-                    "too_many_entries",
-                    f"The archive lists {len(entries):,} entries; at most {limits.max_entries:,} are "
-                    "accepted. Split it into smaller archives.",
-                ),
-            )
-        ]
+        return [_too_many_entries(name, len(entries), limits)]
     wanted = [entry for entry in entries if not entry.is_dir() and not _is_junk(entry.filename)]
     declared = sum(entry.file_size for entry in wanted if _entry_refusal(entry, limits) is None)
     if declared > budget:

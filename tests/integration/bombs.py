@@ -184,6 +184,11 @@ BOMBS = [
         "zip listing 1 MiB 400 times", lambda: overlapping_zip(400, _ZEROS), Answer(200, "suspicious_compression")
     ),
     _archive(
+        "zip listing one entry 1,000,000 times",
+        lambda: overlapping_zip(1_000_000, b"x"),
+        Answer(200, "too_many_entries"),
+    ),
+    _archive(
         "zip listing 1 MiB of noise 400 times",
         lambda: overlapping_zip(400, random.Random(1).randbytes(1024 * 1024)),
         Answer(413, "upload_too_large"),
