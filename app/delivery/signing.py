@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 import hmac
 
@@ -22,7 +21,7 @@ def secret_key(secret: str) -> bytes:
         raise InvalidSecret("A webhook secret starts with 'whsec_' followed by base64 (Standard Webhooks).")
     try:
         key = base64.b64decode(secret[len(PREFIX) :], validate=True)
-    except binascii.Error:
+    except ValueError:  # binascii.Error, or characters outside ASCII
         raise InvalidSecret("The part after 'whsec_' is not valid base64.") from None
     if not 24 <= len(key) <= 64:
         raise InvalidSecret("A webhook secret holds 24 to 64 random bytes (base64 after 'whsec_').")

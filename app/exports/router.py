@@ -20,6 +20,7 @@ from app.exports.rows import INVOICE_COLUMNS, LINE_ITEM_COLUMNS, invoice_row
 from app.exports.workbook import SHEETS
 from app.invoices import service
 from app.invoices.query import InvoiceFilter, Sort
+from app.invoices.schemas import InvoiceId
 
 router = APIRouter(tags=["export"])
 
@@ -39,7 +40,7 @@ class ExportData(BaseModel):
 
 
 class PrintRequest(BaseModel):
-    ids: list[str] = Field(min_length=1, max_length=500, description="invoices in the order to print")
+    ids: list[InvoiceId] = Field(min_length=1, max_length=500, description="invoices in the order to print")
     per_page: Literal[1, 2, 4] = Field(default=1, description="cells per A4 sheet")
 
 

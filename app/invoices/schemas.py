@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StringConstraints
 
 from app.parsing.model import ExtractedInvoice
 
@@ -57,8 +57,13 @@ class FieldValue(BaseModel):
     value: Any = Field(json_schema_extra={"example": "1234.50"})
 
 
+#: An invoice id as a client names it: the service's ids are `inv_` and hex; any other plain
+#: name is simply not found, but text no store key can hold (a lone surrogate) is refused.
+InvoiceId = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]{1,100}$")]
+
+
 class BatchDeleteRequest(BaseModel):
-    ids: list[str] = Field(min_length=1, max_length=1000)
+    ids: list[InvoiceId] = Field(min_length=1, max_length=1000)
 
 
 class BatchDeleteResult(BaseModel):

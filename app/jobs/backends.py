@@ -164,7 +164,7 @@ class RqJobs(Jobs):
     async def state(self, job_id: str, session_id: str) -> JobState | None:
         try:
             job = await self._call(partial(Job.fetch, job_id, connection=self._redis))
-        except NoSuchJobError:
+        except (NoSuchJobError, ValueError):  # ValueError: no id RQ could have made ("a.b", "é")
             return None
         if job.meta.get("owner") != owner_tag(session_id):
             return None

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from app.deps import AppSettings, CurrentSession, Store
 from app.invoices.query import IsoDate
-from app.invoices.schemas import Invoice, TrackingStatus
+from app.invoices.schemas import Invoice, InvoiceId, TrackingStatus
 from app.tracking import service
 from app.tracking.dashboard import LAST_FORECAST_START, Dashboard
 
@@ -17,7 +17,7 @@ router = APIRouter(prefix="/api/invoices/tracking", tags=["tracking"])
 
 
 class StatusUpdate(BaseModel):
-    invoice_id: str
+    invoice_id: InvoiceId
     status: TrackingStatus
 
 

@@ -304,3 +304,21 @@ def test_a_receipt_quantity_that_is_no_figure_is_no_500(client: TestClient, quan
     response = client.post("/api/v2/invoices/parse", files={"ocr": ("o.txt", receipt)})
     assert response.status_code == 201
     assert response.json()["total_amount"] == "7.20"
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/api/v2/invoices/batch-delete", b'{"ids": ["\\ud800"]}'),
+        ("/api/v2/print", b'{"ids": ["\\ud800"], "per_page": 1}'),
+        ("/api/invoices/tracking/update-status", b'{"invoice_id": "\\ud800", "status": "paid"}'),
+    ],
+)
+def test_an_id_no_store_can_hold_is_a_422(
+    make_app: Callable[..., TestClient], redis_url: str, path: str, body: bytes
+) -> None:
+    """A lone surrogate is valid JSON but no text: Redis could not encode it, the answer could
+    not be written (500s)."""
+    for client in (make_app(), make_app(redis_url=redis_url)):
+        response = client.post(path, content=body, headers={"content-type": "application/json"})
+        assert (response.status_code, response.json()["error"]["code"]) == (422, "validation_error")

@@ -107,6 +107,7 @@ def test_the_server_secret_signs_when_none_is_sent(make_app: Callable[..., TestC
         ("ftp://example.com/x", SECRET, "webhook_target_refused", "url"),
         ("http://127.0.0.1:22/x", SECRET, "webhook_target_refused", "url"),
         ("http://127.0.0.1:8080/x", "not-a-secret", "invalid_secret", "secret"),
+        ("http://127.0.0.1:8080/x", "whsec_é" + SECRET.removeprefix("whsec_"), "invalid_secret", "secret"),
         ("http://127.0.0.1:8080/x", None, "webhook_secret_required", "secret"),
     ],
 )

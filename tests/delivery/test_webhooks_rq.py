@@ -208,3 +208,9 @@ def test_sealed_job_data_lives_no_longer_than_its_session(
     accepted = send_webhook(client, invoice["id"], receiver.url, SECRET).json()  # no worker: it stays queued
     sealed = Redis.from_url(redis_url).ttl(f"invoice-service:job-private:{accepted['delivery_id']}")
     assert 0 < sealed <= 601
+
+
+@pytest.mark.parametrize("job_id", ["a.b", "a b", "é"])
+def test_a_job_id_rq_could_not_have_made_is_not_found(client: TestClient, job_id: str) -> None:
+    response = client.get(f"/api/v2/jobs/{job_id}")
+    assert (response.status_code, response.json()["error"]["code"]) == (404, "job_not_found")
