@@ -127,6 +127,7 @@ _COMMON_ERRORS = {
 _UNREADABLE_BODY = "The body cannot be read (not JSON, or a malformed or incomplete upload) or lacks its part."
 _UNKNOWN_CURSOR = "The cursor is unknown or its invoice was deleted (`invalid_cursor`)."
 _UPLOAD_ERRORS = {
+    409: "`session_ended`: the session was logged out while the upload was parsed; nothing was kept.",
     413: "The upload is larger than the limits (MAX_UPLOAD_BYTES, BULK_MAX_BYTES, parts, files).",
     415: "Not multipart/form-data, or a part that is not a PDF, an e-invoice XML or (bulk) a ZIP.",
 }

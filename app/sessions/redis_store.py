@@ -16,15 +16,17 @@ from typing import TypeVar
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from app.sessions.store import SessionFull, SessionStore, TooManySessions
+from app.sessions.store import SessionEnded, SessionFull, SessionStore, TooManySessions
 
 T = TypeVar("T")
 
 _SESSIONS = "sessions"  # sorted set: session id → expiry time, to count live sessions
 
-# KEYS: rec, orig, order, meta, sessions. ARGV: session id, item id, record, original, ttl seconds,
-# max session bytes, max sessions, now. Returns 1, -1 (session full) or -2 (too many sessions).
+# KEYS: rec, orig, order, meta, sessions, revoked. ARGV: session id, item id, record, original, ttl
+# seconds, max session bytes, max sessions, now. Returns 1, -1 (session full), -2 (too many sessions)
+# or -3 (the session has ended: a logout while its upload was being parsed).
 _SAVE = """
+if redis.call('EXISTS', KEYS[6]) == 1 then return -3 end
 local size = tonumber(redis.call('HGET', KEYS[4], 'size') or '0')
 if redis.call('EXISTS', KEYS[4]) == 0 then
   redis.call('ZREMRANGEBYSCORE', KEYS[5], '-inf', ARGV[8])
@@ -79,6 +81,10 @@ class StoreUnavailable(Exception):
     """Redis could not be reached or did not answer (the fallback store takes over)."""
 
 
+def _revoked_key(session_id: str) -> str:
+    return f"revoked:{session_id}"
+
+
 def _keys(session_id: str) -> tuple[str, str, str, str]:
     prefix = f"sess:{session_id}:"
     return prefix + "rec", prefix + "orig", prefix + "order", prefix + "meta"
@@ -105,7 +111,7 @@ class RedisStore(SessionStore):
     async def save(self, session_id: str, item_id: str, record: str, original: bytes | None, *, ttl: float) -> None:
         outcome = await self._call(
             lambda: self._save(
-                keys=[*_keys(session_id), _SESSIONS],
+                keys=[*_keys(session_id), _SESSIONS, _revoked_key(session_id)],
                 args=[
                     session_id,
                     item_id,
@@ -122,6 +128,8 @@ class RedisStore(SessionStore):
             raise SessionFull(self._max_session_bytes)
         if outcome == -2:
             raise TooManySessions(retry_after=60)
+        if outcome == -3:
+            raise SessionEnded
 
     async def room(self, session_id: str) -> int:
         used = await self._call(lambda: self._redis.hget(_keys(session_id)[3], "size"))
@@ -171,11 +179,11 @@ class RedisStore(SessionStore):
         pipeline = self._redis.pipeline(transaction=True)
         pipeline.delete(*_keys(session_id))
         pipeline.zrem(_SESSIONS, session_id)
-        pipeline.set(f"revoked:{session_id}", b"1", ex=max(1, int(revoke_for)))
+        pipeline.set(_revoked_key(session_id), b"1", ex=max(1, int(revoke_for)))
         await self._call(pipeline.execute)
 
     async def is_revoked(self, session_id: str) -> bool:
-        return bool(await self._call(lambda: self._redis.exists(f"revoked:{session_id}")))
+        return bool(await self._call(lambda: self._redis.exists(_revoked_key(session_id))))
 
     @staticmethod
     async def _call(operation: Callable[[], Awaitable[T]]) -> T:

@@ -27,6 +27,17 @@ class SessionFull(AppError):
         )
 
 
+class SessionEnded(AppError):
+    """The session was ended (logged out) while the request ran: what it brought is not kept."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            409,
+            "session_ended",
+            "This session was ended while the request ran, and nothing was kept. Start a new session.",
+        )
+
+
 class StoreFull(AppError):
     """All sessions together hold what this process may keep: nobody's upload fits until some expire."""
 
@@ -69,7 +80,8 @@ class SessionStore(ABC):
     async def save(self, session_id: str, item_id: str, record: str, original: bytes | None, *, ttl: float) -> None:
         """Add an item; the session (and its data) expires ``ttl`` seconds from now.
 
-        Raises SessionFull or TooManySessions when a limit would be passed.
+        Raises SessionFull or TooManySessions when a limit would be passed, SessionEnded when the
+        session has been ended (revoked) meanwhile.
         """
 
     @abstractmethod
@@ -175,6 +187,8 @@ class MemoryStore(SessionStore):
         return data
 
     async def save(self, session_id: str, item_id: str, record: str, original: bytes | None, *, ttl: float) -> None:
+        if await self.is_revoked(session_id):
+            raise SessionEnded
         data = self._live(session_id)
         if data is None:
             if len(self._sessions) >= self._max_sessions and self.sweep() == 0:

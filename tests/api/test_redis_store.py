@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from app.sessions.redis_store import RedisStore, StoreUnavailable
-from app.sessions.store import SessionFull, TooManySessions
+from app.sessions.store import SessionEnded, SessionFull, TooManySessions
 
 
 def scenario(redis_url: str, body: Callable[[RedisStore], Awaitable[None]], **limits: int) -> None:
@@ -74,6 +74,9 @@ def test_purge_revokes_and_the_session_count_is_capped(redis_url: str) -> None:
         await store.purge("s1", revoke_for=1)
         assert await store.load_all("s1") == []
         assert await store.is_revoked("s1")
+        with pytest.raises(SessionEnded):  # an upload parsed across the logout is not kept
+            await store.save("s1", "c", "{}", b"%PDF", ttl=60)
+        assert await store.load_all("s1") == []
         await store.save("s3", "a", "{}", None, ttl=60)  # the purged session's place is free
         await asyncio.sleep(1.2)
         assert not await store.is_revoked("s1")

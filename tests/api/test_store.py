@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from app.sessions.store import MemoryStore, SessionFull, StoreFull
+from app.sessions.store import MemoryStore, SessionEnded, SessionFull, StoreFull
 
 
 def _store(**overrides: int | float) -> MemoryStore:
@@ -64,6 +64,9 @@ def test_purge_revokes_for_the_given_time() -> None:
         await store.purge("s", revoke_for=0.05)
         assert await store.load_all("s") == []
         assert await store.is_revoked("s")
+        with pytest.raises(SessionEnded):  # an upload parsed across the logout is not kept
+            await store.save("s", "b", "{}", b"%PDF", ttl=60)
+        assert await store.load_all("s") == []
         await asyncio.sleep(0.08)
         assert not await store.is_revoked("s")
 
