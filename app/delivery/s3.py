@@ -32,6 +32,7 @@ def client(*, region: str | None, endpoint_url: str | None) -> Any:
 def export(
     *,
     invoices: list[dict[str, Any]],
+    file_name: str,
     bucket: str,
     key: str,
     region: str | None,
@@ -46,7 +47,7 @@ def export(
             Key=key,
             Body=workbook,
             ContentType=XLSX_MEDIA_TYPE,
-            ContentDisposition=f'attachment; filename="{key.rsplit("/", 1)[-1]}"',
+            ContentDisposition=f'attachment; filename="{file_name}"',
         )
         url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=url_expires)
     except (NoCredentialsError, PartialCredentialsError):

@@ -146,10 +146,13 @@ async def check_s3_delivery(*, jobs: Jobs, settings: Settings) -> None:
 async def request_s3_export(
     *, jobs: Jobs, session: Session, settings: Settings, selection: list[Invoice], file_name: str
 ) -> JobAccepted:
-    """Queue a job that uploads the selection's workbook to S3 and answers with a presigned URL."""
+    """Queue a job that uploads the selection's workbook to S3 and answers with a presigned URL.
+    The object's key is random: the job record and its result (the URL) are kept readable in
+    Redis, so the file name, which may carry an invoice number, travels sealed with the invoices
+    and reaches S3 only as the object's Content-Disposition."""
     await check_s3_delivery(jobs=jobs, settings=settings)
     job_id = "job_" + secrets.token_hex(12)
-    key = f"{settings.s3_prefix}{datetime.now(UTC):%Y/%m/%d}/{secrets.token_hex(6)}-{file_name}"
+    key = f"{settings.s3_prefix}{datetime.now(UTC):%Y/%m/%d}/{secrets.token_hex(12)}.xlsx"
     spec = JobSpec(
         job_id=job_id,
         kind="s3_export",
@@ -162,7 +165,10 @@ async def request_s3_export(
             "endpoint_url": settings.s3_endpoint_url,
             "url_expires": settings.s3_url_expires,
         },
-        private={"invoices": [invoice.model_dump(mode="json", by_alias=True) for invoice in selection]},
+        private={
+            "invoices": [invoice.model_dump(mode="json", by_alias=True) for invoice in selection],
+            "file_name": file_name,
+        },
         session_id=session.id,
         session_expires_in=session.seconds_left(),
         schedule=with_jitter(parse_schedule(settings.s3_retry_schedule)),

@@ -101,6 +101,10 @@ def test_approve_to_s3_gives_a_presigned_url_to_the_workbook(
     assert job["status"] == "finished", job
     result = job["result"]
     assert result["bucket"] == BUCKET and result["key"].endswith(".xlsx")
+    # the job's record and result stay readable in Redis: they name no invoice
+    assert invoice["invoice_number"] not in result["key"] and invoice["invoice_number"] not in result["url"]
+    download = httpx2.get(result["url"], timeout=30)
+    assert f'filename="invoice-{invoice["invoice_number"]}.xlsx"' in download.headers["content-disposition"]
     assert "X-Amz-Signature" in result["url"] and "X-Amz-Expires=600" in result["url"]
     book = workbook_at(result["url"])
     assert book["Invoices"]["B2"].value == invoice["invoice_number"]
