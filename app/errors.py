@@ -132,6 +132,7 @@ _UPLOAD_ERRORS = {
     415: "Not multipart/form-data, or a part that is not a PDF, an e-invoice XML or (bulk) a ZIP.",
 }
 _NOT_FOUND = "No such id in this session (ids of other sessions are not found either)."
+_EDIT_CONFLICT = "`edit_conflict`: other requests kept changing the invoice while this change was saved."
 #: Operations that name invoices in their body rather than their path, and answer 404 for one.
 NAMES_INVOICES_IN_BODY = {
     ("post", "/api/v2/print"),
@@ -165,6 +166,8 @@ def _error_answers(method: str, path: str, operation: dict[str, Any]) -> dict[in
         answers.update(_UPLOAD_ERRORS)
     if "{" in path or (method, path) in NAMES_INVOICES_IN_BODY:
         answers[404] = _NOT_FOUND
+        if method in ("post", "patch"):
+            answers.setdefault(409, _EDIT_CONFLICT)
     if (method, path) in MAY_BE_UNAVAILABLE:
         answers[503] = _UNAVAILABLE
     return answers

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from app.errors import AppError
@@ -14,7 +15,7 @@ from app.invoices.parser import DocumentParser
 from app.invoices.query import InvoiceFilter, Sort, after, ordered
 from app.invoices.schemas import BatchDeleteResult, Invoice, InvoicePage, Source, Status
 from app.parsing import ExtractedInvoice
-from app.sessions.store import SessionStore
+from app.sessions.store import RecordChanged, SessionStore
 from app.sessions.token import Session
 
 log = logging.getLogger(__name__)
@@ -72,21 +73,24 @@ async def reprocess_invoice(
     """Parse the kept inputs again, with new OCR output when given, which is then kept in place of
     the old. The person's corrections are applied again on top (their word beats the parser's) and
     stay on record."""
-    invoice = await get_invoice(store=store, session=session, invoice_id=invoice_id)
     kept = await load_inputs(store=store, session=session, invoice_id=invoice_id)
     extracted, parse_ms = await parser.parse(kept.document, ocr=ocr or kept.ocr)
-    renewed = Invoice(
-        **extracted.model_dump(),
-        **invoice.model_dump(include={"id", "file_name", "source", "tracking_status", "tracking_history"}),
-        status=_review_status(extracted),
-        parsed_timestamp=datetime.now(UTC),
-        parse_ms=parse_ms,
-    )
-    corrections.reapply(renewed, invoice.corrections)
+
+    def renew(current: Invoice) -> Invoice:
+        """The new reading with what was decided on the invoice meanwhile (the parse takes
+        seconds, and corrections or tracking made during it must not be lost)."""
+        renewed = Invoice(
+            **extracted.model_dump(),
+            **current.model_dump(include={"id", "file_name", "source", "tracking_status", "tracking_history"}),
+            status=_review_status(extracted),
+            parsed_timestamp=datetime.now(UTC),
+            parse_ms=parse_ms,
+        )
+        corrections.reapply(renewed, current.corrections)
+        return renewed
+
     inputs = pack(Inputs(kept.document, ocr)) if ocr else None
-    if not await store.replace(session.id, invoice_id, renewed.model_dump_json(by_alias=True), inputs):
-        raise _not_found(invoice_id)
-    return renewed
+    return await update_invoice(store=store, session=session, invoice_id=invoice_id, change=renew, original=inputs)
 
 
 async def load_inputs(*, store: SessionStore, session: Session, invoice_id: str) -> Inputs:
@@ -143,19 +147,52 @@ async def list_invoices(
     return InvoicePage(items=page, next_cursor=page[-1].id if len(selected) > limit else None, total=total)
 
 
-async def save_invoice(*, store: SessionStore, session: Session, invoice: Invoice) -> None:
-    """Store a changed invoice over its earlier state (404 if it was deleted meanwhile)."""
-    if not await store.replace(session.id, invoice.id, invoice.model_dump_json(by_alias=True)):
-        raise _not_found(invoice.id)
+#: Times a change is read and applied again when other requests keep writing the same invoice.
+_UPDATE_ATTEMPTS = 8
+
+
+async def update_invoice(
+    *,
+    store: SessionStore,
+    session: Session,
+    invoice_id: str,
+    change: Callable[[Invoice], Invoice | None],
+    original: bytes | None = None,
+) -> Invoice:
+    """Read an invoice, change it and write it back as one step: ``change`` returns the changed
+    invoice (or None: nothing to write). When another request wrote the invoice in between, it is
+    read again and the change made again, so no request's change overwrites another's."""
+    for _ in range(_UPDATE_ATTEMPTS):
+        record = await store.load(session.id, invoice_id)
+        if record is None:
+            raise _not_found(invoice_id)
+        changed = change(Invoice.model_validate_json(record))
+        if changed is None:
+            return Invoice.model_validate_json(record)
+        try:
+            written = await store.replace(
+                session.id, invoice_id, changed.model_dump_json(by_alias=True), original, expected=record
+            )
+        except RecordChanged:
+            continue
+        if not written:
+            raise _not_found(invoice_id)
+        return changed
+    raise AppError(
+        409, "edit_conflict", "The invoice kept changing while this change was saved; look at it again and retry."
+    )
 
 
 async def approve_invoice(*, store: SessionStore, session: Session, invoice_id: str) -> Invoice:
     """Mark an invoice approved (a person has checked it); approving twice changes nothing."""
-    invoice = await get_invoice(store=store, session=session, invoice_id=invoice_id)
-    if invoice.status != "approved":
+
+    def approve(invoice: Invoice) -> Invoice | None:
+        if invoice.status == "approved":
+            return None
         invoice.status = "approved"
-        await save_invoice(store=store, session=session, invoice=invoice)
-    return invoice
+        return invoice
+
+    return await update_invoice(store=store, session=session, invoice_id=invoice_id, change=approve)
 
 
 async def correct_field(
@@ -163,10 +200,11 @@ async def correct_field(
 ) -> Invoice:
     """A person's correction of one field (see corrections.py); the same value twice records nothing."""
     parsed = corrections.parse_value(field, value)
-    invoice = await get_invoice(store=store, session=session, invoice_id=invoice_id)
-    if corrections.apply(invoice, field, parsed):
-        await save_invoice(store=store, session=session, invoice=invoice)
-    return invoice
+
+    def correct(invoice: Invoice) -> Invoice | None:
+        return invoice if corrections.apply(invoice, field, parsed) else None
+
+    return await update_invoice(store=store, session=session, invoice_id=invoice_id, change=correct)
 
 
 async def delete_invoice(*, store: SessionStore, session: Session, invoice_id: str) -> None:

@@ -57,12 +57,14 @@ class FallbackStore(SessionStore):
         local = await self._local.room(session_id)
         return await self._either(session_id, lambda: self._shared_room(session_id, local), lambda: _value(local))
 
-    async def replace(self, session_id: str, item_id: str, record: str, original: bytes | None = None) -> bool:
+    async def replace(
+        self, session_id: str, item_id: str, record: str, original: bytes | None = None, *, expected: str
+    ) -> bool:
         async def anywhere() -> bool:
-            return await self._shared.replace(session_id, item_id, record, original) or await local()
+            return await self._shared.replace(session_id, item_id, record, original, expected=expected) or await local()
 
         async def local() -> bool:
-            return await self._local.replace(session_id, item_id, record, original)
+            return await self._local.replace(session_id, item_id, record, original, expected=expected)
 
         return await self._either(session_id, anywhere, local)
 

@@ -16,7 +16,7 @@ from typing import TypeVar
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
-from app.sessions.store import SessionEnded, SessionFull, SessionStore, TooManySessions
+from app.sessions.store import RecordChanged, SessionEnded, SessionFull, SessionStore, TooManySessions
 
 T = TypeVar("T")
 
@@ -46,9 +46,12 @@ return 1
 """
 
 # KEYS: rec, meta, orig. ARGV: item id, record, max session bytes, "1" with the original that replaces
-# the kept one (else "0", ""). Returns 1, 0 (no such item), -1 (full).
+# the kept one (else "0", ""), the record expected now. Returns 1, 0 (no such item), -1 (full), -4
+# (the record is not the one expected: another request wrote it meanwhile).
 _REPLACE = """
-if redis.call('HEXISTS', KEYS[1], ARGV[1]) == 0 then return 0 end
+local current = redis.call('HGET', KEYS[1], ARGV[1])
+if current == false then return 0 end
+if current ~= ARGV[6] then return -4 end
 local delta = string.len(ARGV[2]) - redis.call('HSTRLEN', KEYS[1], ARGV[1])
 local with_original = ARGV[4] == '1'
 if with_original then delta = delta + string.len(ARGV[5]) - redis.call('HSTRLEN', KEYS[3], ARGV[1]) end
@@ -135,16 +138,21 @@ class RedisStore(SessionStore):
         used = await self._call(lambda: self._redis.hget(_keys(session_id)[3], "size"))
         return self._max_session_bytes - int(used or 0)
 
-    async def replace(self, session_id: str, item_id: str, record: str, original: bytes | None = None) -> bool:
+    async def replace(
+        self, session_id: str, item_id: str, record: str, original: bytes | None = None, *, expected: str
+    ) -> bool:
         rec, orig, _, meta = _keys(session_id)
         replacing = [b"1", original] if original is not None else [b"0", b""]
         outcome = await self._call(
             lambda: self._replace(
-                keys=[rec, meta, orig], args=[item_id, record.encode(), self._max_session_bytes, *replacing]
+                keys=[rec, meta, orig],
+                args=[item_id, record.encode(), self._max_session_bytes, *replacing, expected.encode()],
             )
         )
         if outcome == -1:
             raise SessionFull(self._max_session_bytes)
+        if outcome == -4:
+            raise RecordChanged
         return bool(outcome == 1)
 
     async def load(self, session_id: str, item_id: str) -> str | None:

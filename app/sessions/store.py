@@ -27,6 +27,10 @@ class SessionFull(AppError):
         )
 
 
+class RecordChanged(Exception):
+    """The item's record is no longer the one the change was made to."""
+
+
 class SessionEnded(AppError):
     """The session was ended (logged out) while the request ran: what it brought is not kept."""
 
@@ -89,9 +93,12 @@ class SessionStore(ABC):
         """How many more bytes (records and originals) the session may take."""
 
     @abstractmethod
-    async def replace(self, session_id: str, item_id: str, record: str, original: bytes | None = None) -> bool:
-        """Overwrite an existing item's record, and its original when one is given; False if there
-        is no such item."""
+    async def replace(
+        self, session_id: str, item_id: str, record: str, original: bytes | None = None, *, expected: str
+    ) -> bool:
+        """Overwrite an existing item's record, and its original when one is given, if its record
+        is still ``expected`` (else RecordChanged: another request wrote it since it was read);
+        False if there is no such item."""
 
     @abstractmethod
     async def load(self, session_id: str, item_id: str) -> str | None: ...
@@ -215,11 +222,15 @@ class MemoryStore(SessionStore):
         data = self._live(session_id)
         return min(self._max_session_bytes - (data.size if data else 0), self._max_total_bytes - self._total)
 
-    async def replace(self, session_id: str, item_id: str, record: str, original: bytes | None = None) -> bool:
+    async def replace(
+        self, session_id: str, item_id: str, record: str, original: bytes | None = None, *, expected: str
+    ) -> bool:
         data = self._live(session_id)
         if data is None or item_id not in data.items:
             return False
         old = data.items[item_id]
+        if old.record != expected:
+            raise RecordChanged
         new = _Item(record, old.original if original is None else original)
         if data.size - old.size + new.size > self._max_session_bytes:
             raise SessionFull(self._max_session_bytes)

@@ -19,22 +19,24 @@ ORDER: tuple[TrackingStatus, ...] = ("draft", "sent", "viewed", "paid")
 async def update_status(*, store: SessionStore, session: Session, invoice_id: str, status: TrackingStatus) -> Invoice:
     """Move the invoice forward to ``status`` and record when; the status it has already is a
     no-op, and going back is refused (422), so the history only ever moves forward."""
-    invoice = await invoices.get_invoice(store=store, session=session, invoice_id=invoice_id)
-    current = invoice.tracking_status
-    if status == current:
+
+    def move(invoice: Invoice) -> Invoice | None:
+        current = invoice.tracking_status
+        if status == current:
+            return None
+        if ORDER.index(status) < ORDER.index(current):
+            raise AppError(
+                422,
+                "invalid_transition",
+                f"The invoice is already {current}; tracking moves forward only "
+                f"({' → '.join(ORDER)}), so it cannot go back to {status}.",
+                field="status",
+            )
+        invoice.tracking_status = status
+        invoice.tracking_history.append(TrackingEvent(status=status, at=datetime.now(UTC)))
         return invoice
-    if ORDER.index(status) < ORDER.index(current):
-        raise AppError(
-            422,
-            "invalid_transition",
-            f"The invoice is already {current}; tracking moves forward only "
-            f"({' → '.join(ORDER)}), so it cannot go back to {status}.",
-            field="status",
-        )
-    invoice.tracking_status = status
-    invoice.tracking_history.append(TrackingEvent(status=status, at=datetime.now(UTC)))
-    await invoices.save_invoice(store=store, session=session, invoice=invoice)
-    return invoice
+
+    return await invoices.update_invoice(store=store, session=session, invoice_id=invoice_id, change=move)
 
 
 async def build_dashboard(*, store: SessionStore, session: Session, as_of: date | None, terms_days: int) -> Dashboard:

@@ -86,7 +86,7 @@ def test_the_store_reads_both_places_while_an_item_cannot_move(own_redis: OwnRed
         await store.save("s", "a", "a" * 60, None, ttl=60)
         own_redis.stop()
         await store.save("s", "b", "b" * 30, b"pdf", ttl=60)
-        assert await store.replace("s", "b", "B" * 30)
+        assert await store.replace("s", "b", "B" * 30, expected="b" * 30)
         assert await store.load_all("s") == ["B" * 30]
         assert not await store.is_revoked("s")
         own_redis.start()

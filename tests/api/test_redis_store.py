@@ -9,7 +9,7 @@ import pytest
 import redis
 
 from app.sessions.redis_store import RedisStore, StoreUnavailable
-from app.sessions.store import SessionEnded, SessionFull, TooManySessions
+from app.sessions.store import RecordChanged, SessionEnded, SessionFull, TooManySessions
 
 
 def scenario(redis_url: str, body: Callable[[RedisStore], Awaitable[None]], **limits: int) -> None:
@@ -35,14 +35,16 @@ def test_items_keep_their_order_and_size_is_accounted(redis_url: str) -> None:
         assert await store.load_all("s") == ["x" * 40, "z" * 10]  # oldest first, not by id
         assert await store.load_original("s", "b") == b"y" * 40
         assert await store.load_original("s", "a") is None
-        assert await store.replace("s", "a", "w" * 15)
-        assert not await store.replace("s", "nope", "{}")
+        assert await store.replace("s", "a", "w" * 15, expected="z" * 10)
+        with pytest.raises(RecordChanged):  # written by another request since it was read
+            await store.replace("s", "a", "v" * 15, expected="z" * 10)
+        assert not await store.replace("s", "nope", "{}", expected="{}")
         with pytest.raises(SessionFull):
-            await store.replace("s", "a", "w" * 30)
+            await store.replace("s", "a", "w" * 30, expected="w" * 15)
         assert await store.load("s", "a") == "w" * 15
         with pytest.raises(SessionFull):
-            await store.replace("s", "b", "x" * 40, b"v" * 50)  # the new original counts too
-        assert await store.replace("s", "b", "x" * 40, b"v" * 35)
+            await store.replace("s", "b", "x" * 40, b"v" * 50, expected="x" * 40)  # the new original counts too
+        assert await store.replace("s", "b", "x" * 40, b"v" * 35, expected="x" * 40)
         assert (await store.load_original("s", "b"), await store.room("s")) == (b"v" * 35, 10)
         assert await store.delete("s", ["b", "zzz"]) == ["b"]
         assert await store.room("s") == 85

@@ -6,7 +6,7 @@ import asyncio
 
 import pytest
 
-from app.sessions.store import MemoryStore, SessionEnded, SessionFull, StoreFull
+from app.sessions.store import MemoryStore, RecordChanged, SessionEnded, SessionFull, StoreFull
 
 
 def _store(**overrides: int | float) -> MemoryStore:
@@ -50,9 +50,11 @@ def test_size_accounting_frees_space_on_delete() -> None:
         assert await store.delete("s", ["a", "zzz"]) == ["a"]
         await store.save("s", "b", "x" * 30, b"y" * 60, ttl=60)
         assert await store.load_original("s", "b") == b"y" * 60
-        assert await store.replace("s", "b", "z" * 35)
+        assert await store.replace("s", "b", "z" * 35, expected="x" * 30)
         assert await store.load("s", "b") == "z" * 35
-        assert not await store.replace("s", "nope", "{}")
+        with pytest.raises(RecordChanged):  # written by another request since it was read
+            await store.replace("s", "b", "w" * 35, expected="x" * 30)
+        assert not await store.replace("s", "nope", "{}", expected="{}")
 
     asyncio.run(scenario())
 
