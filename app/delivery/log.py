@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 import time
 from abc import ABC, abstractmethod
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 from typing import Literal
 
@@ -34,13 +34,16 @@ class Delivery(BaseModel):
     attempts: list[Attempt] = []
     next_retry_at: datetime | None = None
     created_at: datetime
+    #: When the record goes: DELIVERY_RETENTION_SECONDS after it was made, or with its session if
+    #: that ends sooner (no one else may read it, and its URL may carry the caller's token).
+    kept_until: datetime
     owner: str
+
+    def seconds_kept(self) -> int:
+        return max(1, int((self.kept_until - datetime.now(UTC)).total_seconds()))
 
 
 class DeliveryLog(ABC):
-    def __init__(self, retention_seconds: int) -> None:
-        self.retention_seconds = retention_seconds
-
     @abstractmethod
     def save(self, delivery: Delivery) -> None: ...
 
@@ -52,8 +55,7 @@ class DeliveryLog(ABC):
 
 
 class MemoryDeliveryLog(DeliveryLog):
-    def __init__(self, retention_seconds: int) -> None:
-        super().__init__(retention_seconds)
+    def __init__(self) -> None:
         self._records: dict[str, tuple[float, str]] = {}
         self._lock = threading.Lock()
 
@@ -62,7 +64,7 @@ class MemoryDeliveryLog(DeliveryLog):
             now = time.monotonic()
             for key in [k for k, (until, _) in self._records.items() if until <= now]:
                 del self._records[key]
-            self._records[delivery.delivery_id] = (now + self.retention_seconds, delivery.model_dump_json())
+            self._records[delivery.delivery_id] = (now + delivery.seconds_kept(), delivery.model_dump_json())
 
     def load(self, delivery_id: str) -> Delivery | None:
         with self._lock:
@@ -80,12 +82,11 @@ class MemoryDeliveryLog(DeliveryLog):
 class RedisDeliveryLog(DeliveryLog):
     PREFIX = "delivery:"
 
-    def __init__(self, redis_url: str, retention_seconds: int) -> None:
-        super().__init__(retention_seconds)
+    def __init__(self, redis_url: str) -> None:
         self._redis = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
 
     def save(self, delivery: Delivery) -> None:
-        self._redis.set(self.PREFIX + delivery.delivery_id, delivery.model_dump_json(), ex=self.retention_seconds)
+        self._redis.set(self.PREFIX + delivery.delivery_id, delivery.model_dump_json(), ex=delivery.seconds_kept())
 
     def load(self, delivery_id: str) -> Delivery | None:
         raw = self._redis.get(self.PREFIX + delivery_id)
@@ -97,8 +98,8 @@ class RedisDeliveryLog(DeliveryLog):
 
 
 @cache
-def delivery_log(redis_url: str | None, retention_seconds: int) -> DeliveryLog:
+def delivery_log(redis_url: str | None) -> DeliveryLog:
     """One log per process and configuration, shared by the web side and the jobs it runs."""
     if redis_url:
-        return RedisDeliveryLog(redis_url, retention_seconds)
-    return MemoryDeliveryLog(retention_seconds)
+        return RedisDeliveryLog(redis_url)
+    return MemoryDeliveryLog()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import secrets
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import anyio.to_thread
 from redis.exceptions import RedisError
@@ -75,9 +75,13 @@ async def request_webhook(
         invoice_id=invoice.id,
         url=url,
         created_at=now,
+        kept_until=min(
+            now + timedelta(seconds=settings.delivery_retention_seconds),
+            now + timedelta(seconds=session.seconds_left()),
+        ),
         owner=owner_tag(session.id),
     )
-    log = delivery_log(settings.redis_url, settings.delivery_retention_seconds)
+    log = delivery_log(settings.redis_url)
     schedule = with_jitter(settings.webhook_schedule)
     spec = JobSpec(
         job_id=delivery.delivery_id,
@@ -90,7 +94,6 @@ async def request_webhook(
             "webhook_id": delivery.webhook_id,
             "schedule": schedule,
             "redis_url": settings.redis_url,
-            "retention_seconds": settings.delivery_retention_seconds,
             "timeout_seconds": settings.webhook_timeout_seconds,
             "max_response_bytes": settings.webhook_max_response_bytes,
             "allowed_hosts": sorted(settings.allowed_webhook_hosts),
@@ -117,7 +120,7 @@ async def request_webhook(
 
 
 async def delivery_state(*, session: Session, settings: Settings, delivery_id: str) -> Delivery:
-    log = delivery_log(settings.redis_url, settings.delivery_retention_seconds)
+    log = delivery_log(settings.redis_url)
     try:
         delivery = await anyio.to_thread.run_sync(log.load, delivery_id)
     except RedisError:
@@ -187,7 +190,7 @@ async def forget_session(session_id: str, *, jobs: Jobs, settings: Settings) -> 
     deliveries' records go now, instead of outliving it for their retention time."""
     try:
         job_ids = await jobs.forget_session(session_id)
-        log = delivery_log(settings.redis_url, settings.delivery_retention_seconds)
+        log = delivery_log(settings.redis_url)
         await anyio.to_thread.run_sync(log.delete, job_ids)  # a webhook's job id is its delivery id
     except (RedisError, QueueUnavailable):
         logger.warning("the ended session's jobs could not be deleted now; they expire on their own")

@@ -49,12 +49,11 @@ def deliver(
     webhook_id: str,
     schedule: list[int],
     redis_url: str | None,
-    retention_seconds: int,
     timeout_seconds: float,
     max_response_bytes: int,
     allowed_hosts: list[str],
 ) -> dict[str, Any]:
-    log = delivery_log(redis_url, retention_seconds)
+    log = delivery_log(redis_url)
     delivery = log.load(delivery_id)
     if delivery is None:
         raise GiveUp("The delivery record has expired; request the webhook again.")

@@ -199,15 +199,20 @@ def test_queued_jobs_keep_no_invoice_or_secret_readable_and_logout_deletes_them(
     assert _redis_mentions(connection, [*invoice_text, *secret_forms, accepted["delivery_id"].encode()]) == {}
 
 
-def test_sealed_job_data_lives_no_longer_than_its_session(
+def test_a_delivery_lives_no_longer_than_its_session(
     make_app: Callable[..., TestClient], redis_url: str, receiver: Receiver
 ) -> None:
-    """The standard schedule retries for days; the invoice a delivery carries goes with its session."""
+    """The standard schedule retries for days; the invoice a delivery carries, and its record, go
+    with its session."""
     client = make_app(redis_url=redis_url, webhook_allowed_hosts=receiver.authority, session_max_age=600)
     invoice = parsed_invoice(client)
     accepted = send_webhook(client, invoice["id"], receiver.url, SECRET).json()  # no worker: it stays queued
-    sealed = Redis.from_url(redis_url).ttl(f"invoice-service:job-private:{accepted['delivery_id']}")
+    connection = Redis.from_url(redis_url)
+    sealed = connection.ttl(f"invoice-service:job-private:{accepted['delivery_id']}")
     assert 0 < sealed <= 601
+    # nor does its record (kept 7 days before), whose URL may carry the caller's token
+    assert 0 < connection.ttl(f"delivery:{accepted['delivery_id']}") <= 601
+    assert client.get(accepted["status_url"]).json()["kept_until"]
 
 
 @pytest.mark.parametrize("job_id", ["a.b", "a b", "é"])
