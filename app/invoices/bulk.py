@@ -36,17 +36,20 @@ async def parse_bulk(
     parser: DocumentParser,
     store: SessionStore,
     session: Session,
-    uploads: Sequence[Upload],
+    uploads: list[Upload],
     limits: BulkLimits,
 ) -> BulkResponse:
     """Check the room left for the session's invoices, unpack the uploads within it and the
     request's limits (in a thread: inflating is CPU work), then parse every document concurrently,
     at most two per pool worker at a time so a large upload does not queue hundreds of documents
     (and their bytes) at once. Only BULKS_AT_ONCE requests unpack and parse at a time: each may
-    hold up to BULK_MAX_BYTES of inflated documents until they are stored."""
+    hold up to BULK_MAX_BYTES of inflated documents until they are stored. The uploads are let go
+    (the list emptied) once unpacked, and each document's bytes once it is stored, so that a
+    request does not hold its upload, its documents and their stored copies all at once."""
     async with _bulks_at_once():
         room = await store.room(session.id)
         documents = await anyio.to_thread.run_sync(partial(unpack, uploads, limits, room=room))
+        uploads.clear()
         return await _parse_all(parser, store, session, documents)
 
 
@@ -62,11 +65,13 @@ def _bulks_at_once() -> asyncio.Semaphore:
 
 
 async def _parse_all(
-    parser: DocumentParser, store: SessionStore, session: Session, documents: Sequence[Document]
+    parser: DocumentParser, store: SessionStore, session: Session, documents: list[Document]
 ) -> BulkResponse:
     slots = asyncio.Semaphore(2 * parser.pool.workers)
 
-    async def parse_one(document: Document) -> BulkParsed | BulkFailed:
+    async def parse_one(index: int) -> BulkParsed | BulkFailed:
+        document = documents[index]
+        documents[index] = Document(document.file_name)  # its bytes go with this task
         if document.error is not None:
             return _failed(document.file_name, document.error)
         async with slots:
@@ -86,7 +91,7 @@ async def _parse_all(
                 return _failed(document.file_name, _INTERNAL_ERROR)
         return BulkParsed(file_name=document.file_name, invoice=invoice)
 
-    results = await asyncio.gather(*(parse_one(document) for document in documents))
+    results = await asyncio.gather(*(parse_one(index) for index in range(len(documents))))
     return BulkResponse(results=list(results), summary=_summarise(results))
 
 

@@ -114,14 +114,11 @@ async def parse_bulk(
         raise AppError(
             400, "missing_file", "Send documents in repeated 'files' parts or a ZIP in 'zip'.", field="files"
         )
-    uploads = [
-        Upload(
-            file_name=part.filename,
-            data=bytes(part.data),
-            declared_zip=part.name == "zip" or "zip" in (part.content_type or ""),
-        )
-        for part in parts
-    ]
+    uploads = []
+    for part in parts:
+        declared_zip = part.name == "zip" or "zip" in (part.content_type or "")
+        uploads.append(Upload(file_name=part.filename, data=bytes(part.data), declared_zip=declared_zip))
+        part.data.clear()  # one part held twice at a time, not the whole request
     limits = BulkLimits(
         max_files=settings.bulk_max_files,
         max_bytes=settings.bulk_max_bytes,
