@@ -9,11 +9,10 @@ text past a cell's 32,767 characters is cut with an ellipsis.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, date, datetime
 from decimal import Decimal
-
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from app.invoices.schemas import Invoice
 
@@ -43,6 +42,9 @@ DATE_COLUMNS = frozenset({"invoice_date", "due_date"})
 
 Cell = str | Decimal | date | datetime | None
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Characters no worksheet (XML 1.0) can hold: control characters but tab and line breaks,
+#: lone surrogates and the two non-characters.
+_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: The characters an Excel cell holds.
 CELL_MAX_CHARS = 32_767
 
@@ -51,7 +53,7 @@ def safe_text(value: str | None) -> str | None:
     """``value`` such that no spreadsheet treats it as a formula and every worksheet can hold it."""
     if not value:
         return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    value = _UNSTORABLE.sub("", value)
     formula = value.startswith(_FORMULA_STARTS)
     room = CELL_MAX_CHARS - 1 if formula else CELL_MAX_CHARS
     if len(value) > room:
