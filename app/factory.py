@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -117,11 +118,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         pool.start()
+        warming = asyncio.create_task(pool.warm())  # readiness waits for it; /health does not
         await store.start()
         await jobs.start()
         try:
             yield
         finally:
+            warming.cancel()
             await jobs.close()
             await counter.close()
             await store.close()

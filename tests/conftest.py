@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -84,8 +85,17 @@ def redis_url() -> Iterator[str]:
 def running_app() -> Iterator[FastAPI]:
     """One app with its parse pool started, shared by the tests that need no special limits."""
     application = create_app(settings_for_tests())
-    with TestClient(application):
+    with TestClient(application) as started:
+        wait_until_ready(started)
         yield application
+
+
+def wait_until_ready(client: TestClient, timeout: float = 60) -> None:
+    """Until /health/ready says ready: the parse workers warm up after the app starts."""
+    deadline = time.monotonic() + timeout
+    while client.get("/health/ready").status_code != 200:
+        assert time.monotonic() < deadline, client.get("/health/ready").json()
+        time.sleep(0.05)
 
 
 @pytest.fixture

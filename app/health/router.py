@@ -34,7 +34,8 @@ async def health() -> dict[str, str]:
 
 @router.get("/health/ready", responses={503: {"description": "A part the service needs is down."}})
 async def ready(store: Store, pool: Pool, jobs: JobQueue, settings: AppSettings, parser: Parser) -> JSONResponse:
-    """Readiness: the session store and the job queue answer, the parse pool is running, the
+    """Readiness: the session store and the job queue answer, the parse pool is running (and its
+    workers have read a first invoice: `warming` until then), the
     local OCR engines load and, with S3 enabled, the bucket is reached by whoever uploads to it
     (this process, or under RQ the workers, which report it); 503 names what is down or unknown
     (with Redis down, parsing still works, but delivery does not)."""
@@ -45,7 +46,7 @@ async def ready(store: Store, pool: Pool, jobs: JobQueue, settings: AppSettings,
             checks[name] = "ok"
         except Exception:  # any failure of the backend means "not ready", whatever its type
             checks[name] = "down"
-    checks["parse_pool"] = "ok" if pool.running else "down"
+    checks["parse_pool"] = ("ok" if pool.warmed else "warming") if pool.running else "down"
     if parser.engine.readers:
         checks["ocr"] = "ok" if await parser.ocr_loads() else "down"
     if settings.enable_s3 and settings.s3_bucket and settings.redis_url:
@@ -62,12 +63,12 @@ async def ready(store: Store, pool: Pool, jobs: JobQueue, settings: AppSettings,
             checks["s3"] = "ok"
         except Exception:  # unreachable, refused or missing: not ready to deliver to S3
             checks["s3"] = "down"
-    down = [name for name, state in checks.items() if state != "ok"]
+    down = [f"{name} {state}" for name, state in checks.items() if state != "ok"]
     if down:
         body = {
             "status": "unavailable",
             "checks": checks,
-            "error": {"code": "not_ready", "message": f"Not ready: {', '.join(down)} down."},
+            "error": {"code": "not_ready", "message": f"Not ready: {', '.join(down)}."},
         }
         return JSONResponse(body, status_code=503)
     return JSONResponse({"status": "ok", "checks": checks})

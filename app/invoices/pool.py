@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import resource
 import time
 from collections.abc import Callable
@@ -49,11 +50,21 @@ class ParseResourcesExceeded(AppError):
 
 
 def _start_worker(memory_mb: int, log_level: str) -> None:
-    """A new worker: its memory capped, its logs (and its libraries') the service's JSON lines."""
+    """A new worker: its memory capped, its logs (and its libraries') the service's JSON lines,
+    and the parser warmed by a first reading (app/parsing/warmup.py)."""
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     configure_logging(log_level)
-    import app.parsing  # noqa: F401  (warm the import before the first document arrives)
+    from app.parsing.warmup import warm_up
+
+    warm_up()
+
+
+def _worker_id() -> int:
+    """Which worker ran this: a worker answers only once its start (and warm-up) is done. The
+    pause lets each of a round's calls find a different idle worker."""
+    time.sleep(0.05)
+    return os.getpid()
 
 
 class ParsePool:
@@ -63,6 +74,7 @@ class ParsePool:
         self.memory_mb = memory_mb
         self.log_level = log_level
         self._pool: ProcessPool | None = None
+        self.warmed = False
 
     def start(self) -> None:
         # "spawn": never fork the server process, which runs threads and an event loop.
@@ -72,6 +84,15 @@ class ParsePool:
             initargs=(self.memory_mb, self.log_level),
             context=multiprocessing.get_context("spawn"),
         )
+
+    async def warm(self) -> None:
+        """Wait until every worker has started and warmed up (readiness waits for this)."""
+        answered: set[int] = set()
+        for _ in range(10):
+            answered |= set(await asyncio.gather(*(self.run(_worker_id) for _ in range(self.workers))))
+            if len(answered) >= self.workers:
+                break
+        self.warmed = True
 
     def close(self) -> None:
         if self._pool is not None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import corpus_bytes, sample, upload
+from tests.conftest import corpus_bytes, sample, upload, wait_until_ready
 
 
 def test_service_info(client: TestClient) -> None:
@@ -24,6 +25,18 @@ def test_health_and_ready(client: TestClient) -> None:
     assert ready.status_code == 200
     assert ready.json()["checks"] == {"session_store": "ok", "job_queue": "ok", "parse_pool": "ok"}
     assert "set-cookie" not in ready.headers  # no session outside /api
+
+
+def test_ready_waits_for_the_parse_workers_to_warm_up(make_app: Callable[..., TestClient]) -> None:
+    """Ready once every worker has read a first invoice: the first client's parse no longer pays
+    for starting the workers (1.2 s, 60 times a warm parse)."""
+    client = make_app()
+    starting = client.get("/health/ready")
+    assert starting.status_code == 503
+    assert starting.json()["checks"]["parse_pool"] == "warming"
+    assert "parse_pool warming" in starting.json()["error"]["message"]
+    wait_until_ready(client)
+    assert client.app.state.parse_pool.warmed  # type: ignore[attr-defined]
 
 
 def test_ready_names_what_is_down(make_app: object) -> None:
