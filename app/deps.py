@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
 from fastapi import Depends, Request
@@ -16,16 +16,18 @@ from app.sessions.store import SessionStore
 from app.sessions.token import Session, TokenSigner
 
 
-def _app_state(name: str) -> Callable[[Request], Any]:
-    """A dependency returning one of the objects create_app() put on app.state."""
+def _app_state(name: str) -> Callable[[Request], Awaitable[Any]]:
+    """A dependency returning one of the objects create_app() put on app.state. Async, as every
+    dependency here: FastAPI runs a plain function in the thread pool it shares with to_thread
+    work, so busy threads would hold up every request."""
 
-    def dependency(request: Request) -> Any:
+    async def dependency(request: Request) -> Any:
         return getattr(request.app.state, name)
 
     return dependency
 
 
-def _session(request: Request) -> Session:
+async def _session(request: Request) -> Session:
     """The caller's session, resolved by SessionMiddleware for every /api request."""
     session: Session = request.state.session
     return session

@@ -9,6 +9,7 @@ import contextlib
 import hashlib
 import time
 from abc import ABC, abstractmethod
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -78,6 +79,9 @@ class TooManyJobs(Exception):
 class QueueUnavailable(Exception):
     """The queue backend cannot take or report jobs right now."""
 
+
+#: Threads running in-process jobs at once (webhook calls and workbook uploads, mostly waiting).
+LOCAL_JOB_THREADS = 8
 
 #: Jobs a session may have waiting or running at once: each holds a copy of what it delivers.
 MAX_PENDING_PER_SESSION = 50
@@ -239,10 +243,12 @@ class LocalJobs(Jobs):
 
     name = "in-process"
 
-    def __init__(self, *, result_ttl: int) -> None:
+    def __init__(self, *, result_ttl: int, threads: int = LOCAL_JOB_THREADS) -> None:
         self._jobs: dict[str, _LocalJob] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._result_ttl = result_ttl
+        # the jobs' own threads: in anyio's shared pool, slow jobs would hold up the requests
+        self._threads = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="job")
 
     async def close(self) -> None:
         for task in list(self._tasks):
@@ -250,6 +256,7 @@ class LocalJobs(Jobs):
         for task in list(self._tasks):
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        self._threads.shutdown(wait=False, cancel_futures=True)
 
     async def ping(self) -> None:
         return None
@@ -298,7 +305,8 @@ class LocalJobs(Jobs):
             events(event="started").inc()
             try:
                 arguments = {**job.spec.arguments, **job.private}
-                state.result = await anyio.to_thread.run_sync(partial(function, **arguments))
+                loop = asyncio.get_running_loop()
+                state.result = await loop.run_in_executor(self._threads, partial(function, **arguments))
             except Exception as exc:
                 state.error = error_text(exc)
                 delay = next_delay(delays, state.attempts - 1, exc)
