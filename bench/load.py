@@ -81,7 +81,7 @@ def run(name: str, server: LiveServer, clients: int, seconds: float, redis: OwnR
     stop = threading.Event()
     users = [Client(server.url, documents, stop) for _ in range(clients)]
     for user in users:
-        user.http.post("/api/auth/anonymous-session")  # each its own session, kept in its cookie
+        user.http.post("/api/v2/sessions")  # each its own session, kept in its cookie
         user.start()
     peak, started, outage = 0.0, time.monotonic(), False
     while time.monotonic() - started < seconds:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
+from app.aliases import add_deprecated_aliases
 from app.delivery.service import request_s3_export
 from app.deps import AppSettings, CurrentSession, JobQueue, Pool, Store
 from app.errors import ErrorBody
@@ -52,7 +53,7 @@ def _file_name(prefix: str, extension: str = "xlsx") -> str:
 
 
 @router.get(
-    "/api/export/download-xlsx",
+    "/api/v2/exports/xlsx",
     response_class=StreamingResponse,
     responses=WORKBOOK_OR_JOB,
 )
@@ -76,7 +77,7 @@ async def download_xlsx(
     return xlsx_response(_file_name("invoices"), await workbook_of(invoices), count=len(invoices))
 
 
-@router.get("/api/export/xlsx", response_model=ExportInfo)
+@router.get("/api/v2/exports/xlsx/info", response_model=ExportInfo)
 async def export_info(
     session: CurrentSession, store: Store, filters: Annotated[InvoiceFilter, Query()], sort: SortParam = "parsed"
 ) -> ExportInfo:
@@ -102,7 +103,7 @@ def _json_cell(value: object) -> object:
     return value
 
 
-@router.get("/api/invoices/xlsx/data", response_model=ExportData)
+@router.get("/api/v2/exports/rows", response_model=ExportData)
 async def export_data(
     session: CurrentSession, store: Store, filters: Annotated[InvoiceFilter, Query()], sort: SortParam = "parsed"
 ) -> ExportData:
@@ -112,7 +113,7 @@ async def export_data(
     return ExportData(columns=list(INVOICE_COLUMNS), rows=rows)
 
 
-@router.get("/api/invoices/xlsx/stats", response_model=statistics.Stats)
+@router.get("/api/v2/exports/stats", response_model=statistics.Stats)
 async def export_stats(
     session: CurrentSession, store: Store, filters: Annotated[InvoiceFilter, Query()]
 ) -> statistics.Stats:
@@ -151,3 +152,6 @@ async def print_pdf(
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{_file_name("invoices", "pdf")}"'},
     )
+
+
+add_deprecated_aliases(router)

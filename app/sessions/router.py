@@ -1,13 +1,14 @@
 from fastapi import APIRouter, Request, Response, status
 
+from app.aliases import add_deprecated_aliases
 from app.deps import CookieSettings, CurrentSession, Signer, Store
 from app.sessions import service
 from app.sessions.schemas import SessionToken
 
-router = APIRouter(prefix="/api/auth", tags=["sessions"])
+router = APIRouter(tags=["sessions"])
 
 
-@router.post("/anonymous-session", status_code=status.HTTP_201_CREATED, response_model=SessionToken)
+@router.post("/api/v2/sessions", status_code=status.HTTP_201_CREATED, response_model=SessionToken)
 async def create_anonymous_session(request: Request, signer: Signer) -> SessionToken:
     """Start a new, empty session. The token also comes as an HttpOnly cookie; scripts can send it
     back as `Authorization: Bearer <token>`."""
@@ -16,7 +17,7 @@ async def create_anonymous_session(request: Request, signer: Signer) -> SessionT
     return SessionToken(token=session.token, expires_at=session.expires_at)
 
 
-@router.post("/logout", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
+@router.post("/api/v2/sessions/logout", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)
 async def logout(request: Request, session: CurrentSession, store: Store, cookies: CookieSettings) -> Response:
     """End the session: its invoices, jobs and webhook deliveries are deleted now and its token
     stops working."""
@@ -24,3 +25,6 @@ async def logout(request: Request, session: CurrentSession, store: Store, cookie
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.headers.append("set-cookie", cookies.clear_header())
     return response
+
+
+add_deprecated_aliases(router)

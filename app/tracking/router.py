@@ -7,13 +7,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
+from app.aliases import add_deprecated_aliases
 from app.deps import AppSettings, CurrentSession, Store
 from app.invoices.query import IsoDate
 from app.invoices.schemas import Invoice, InvoiceId, TrackingStatus
 from app.tracking import service
 from app.tracking.dashboard import LAST_FORECAST_START, Dashboard
 
-router = APIRouter(prefix="/api/invoices/tracking", tags=["tracking"])
+router = APIRouter(tags=["tracking"])
 
 
 class StatusUpdate(BaseModel):
@@ -21,14 +22,14 @@ class StatusUpdate(BaseModel):
     status: TrackingStatus
 
 
-@router.post("/update-status", response_model=Invoice)
+@router.post("/api/v2/tracking/status", response_model=Invoice)
 async def update_status(body: StatusUpdate, session: CurrentSession, store: Store) -> Invoice:
     """Move an invoice along draft → sent → viewed → paid (skipping ahead is fine; going back is
     422 `invalid_transition`). Returns the invoice with its `tracking_history`."""
     return await service.update_status(store=store, session=session, invoice_id=body.invoice_id, status=body.status)
 
 
-@router.get("/dashboard", response_model=Dashboard)
+@router.get("/api/v2/tracking/dashboard", response_model=Dashboard)
 async def dashboard(
     session: CurrentSession,
     store: Store,
@@ -43,3 +44,6 @@ async def dashboard(
     return await service.build_dashboard(
         store=store, session=session, as_of=as_of, terms_days=settings.payment_terms_days
     )
+
+
+add_deprecated_aliases(router)

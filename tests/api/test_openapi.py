@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from fastapi.testclient import TestClient
 
+from app.aliases import SEED_PATHS
 from app.errors import MAY_BE_UNAVAILABLE, NAMES_INVOICES_IN_BODY
+from tests.conftest import corpus_bytes, upload
 
 
 def test_error_answers_are_documented_with_their_shape(client: TestClient) -> None:
@@ -23,3 +25,19 @@ def test_error_answers_are_documented_with_their_shape(client: TestClient) -> No
             assert ("415" in responses) == ("multipart/form-data" in body_types), (method, path)
     for method, path in MAY_BE_UNAVAILABLE:
         assert "503" in schema["paths"][path][method]["responses"], (method, path)
+
+
+def test_one_api_under_v2_with_the_seed_paths_as_deprecated_aliases(client: TestClient) -> None:
+    paths = client.get("/openapi.json").json()["paths"]
+    api = {path: operations for path, operations in paths.items() if path.startswith("/api/")}
+    current = {path for path, operations in api.items() if not any(op.get("deprecated") for op in operations.values())}
+    assert current and all(path.startswith("/api/v2/") for path in current)
+    for alias, path in SEED_PATHS.items():
+        assert set(api[alias]) == set(api[path]), alias
+        assert all(operation["deprecated"] for operation in api[alias].values())
+        assert all(operation["responses"] == api[path][method]["responses"] for method, operation in api[alias].items())
+    # the same handlers answer both: a status set at the seed path shows at the v2 path
+    invoice = upload(client, corpus_bytes("uk-invoice-01.pdf")).json()
+    moved = client.post("/api/invoices/tracking/update-status", json={"invoice_id": invoice["id"], "status": "sent"})
+    assert moved.status_code == 200
+    assert client.get("/api/v2/tracking/dashboard").json()["pipeline"]["sent"]["count"] == 1

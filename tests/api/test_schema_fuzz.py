@@ -55,7 +55,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @schema.parametrize()
 @settings(max_examples=EXAMPLES, derandomize=True, deadline=None, suppress_health_check=list(HealthCheck))
 def test_no_operation_answers_with_a_server_error(case: Any, bearer: dict[str, str]) -> None:
-    if case.path == "/api/auth/logout":
+    if case.path in ("/api/v2/sessions/logout", "/api/auth/logout"):
         return  # it would end the session every other case uses
     response = case.call(headers=bearer)
     documented = {str(status) for status in case.operation.definition.raw.get("responses", {})}
