@@ -41,7 +41,7 @@ def main(count: int = 200) -> None:
         for document in documents:
             client.post("/api/v2/invoices/parse", files={"file": ("i.pdf", document)}).raise_for_status()
         one_by_one = time.perf_counter() - started
-        client.post("/api/auth/logout")
+        client.post("/api/v2/sessions/logout")
         started = time.perf_counter()
         response = client.post("/api/v2/invoices/bulk", files={"zip": ("all.zip", archive.getvalue())})
         bulk = time.perf_counter() - started
