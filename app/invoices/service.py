@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 from app.errors import AppError
 from app.health import metrics
-from app.invoices import corrections
+from app.invoices import corrections, records
 from app.invoices.inputs import Inputs, pack, unpack
 from app.invoices.parser import DocumentParser
 from app.invoices.query import InvoiceFilter, Sort, after, ordered
@@ -109,14 +109,20 @@ async def get_invoice(*, store: SessionStore, session: Session, invoice_id: str)
     record = await store.load(session.id, invoice_id)
     if record is None:
         raise _not_found(invoice_id)
-    return Invoice.model_validate_json(record)
+    return records.fresh(record)
+
+
+async def session_invoices(*, store: SessionStore, session: Session) -> list[Invoice]:
+    """Every invoice of the session, oldest first, shared (see records.py): read, never change."""
+    return [records.shared(record) for record in await store.load_all(session.id)]
 
 
 async def select_invoices(
     *, store: SessionStore, session: Session, filters: InvoiceFilter, sort: Sort
 ) -> list[Invoice]:
-    """The session's invoices that pass ``filters``, in ``sort`` order (lists and exports)."""
-    invoices = [Invoice.model_validate_json(record) for record in await store.load_all(session.id)]
+    """The session's invoices that pass ``filters``, in ``sort`` order (lists and exports), shared
+    (see records.py): read them, never change them."""
+    invoices = await session_invoices(store=store, session=session)
     return ordered((invoice for invoice in invoices if filters.matches(invoice)), sort)
 
 
@@ -142,7 +148,7 @@ async def list_invoices(
                 "The cursor is unknown or its invoice was deleted; start again without it.",
                 field="cursor",
             )
-        selected = after(selected, Invoice.model_validate_json(record), sort)
+        selected = after(selected, records.shared(record), sort)
     page = selected[:limit]
     return InvoicePage(items=page, next_cursor=page[-1].id if len(selected) > limit else None, total=total)
 
@@ -166,9 +172,9 @@ async def update_invoice(
         record = await store.load(session.id, invoice_id)
         if record is None:
             raise _not_found(invoice_id)
-        changed = change(Invoice.model_validate_json(record))
+        changed = change(records.fresh(record))
         if changed is None:
-            return Invoice.model_validate_json(record)
+            return records.fresh(record)
         try:
             written = await store.replace(
                 session.id, invoice_id, changed.model_dump_json(by_alias=True), original, expected=record

@@ -40,9 +40,8 @@ async def update_status(*, store: SessionStore, session: Session, invoice_id: st
 
 
 async def build_dashboard(*, store: SessionStore, session: Session, as_of: date | None, terms_days: int) -> Dashboard:
-    records = await store.load_all(session.id)
     return dashboard.build(
-        (Invoice.model_validate_json(record) for record in records),
+        await invoices.session_invoices(store=store, session=session),
         as_of=as_of or datetime.now(UTC).date(),
         terms_days=terms_days,
     )
