@@ -1,4 +1,4 @@
-"""The S3 export job: build the workbook, upload it, answer with a presigned GET URL.
+"""Uploads to S3 for the export jobs: put an object, answer with a presigned GET URL.
 
 boto3 finds credentials the AWS way (environment, shared profile, instance or task role);
 S3_ENDPOINT_URL points it at an S3-compatible store. Upload failures are retried on the job's
@@ -16,8 +16,6 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, PartialCredentialsError
 from redis import Redis
 
-from app.exports.workbook import XLSX_MEDIA_TYPE, build_workbook
-from app.invoices.schemas import Invoice
 from app.jobs.policy import GiveUp, RetryLater
 
 _FINAL_CODES = {"NoSuchBucket", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AllAccessDisabled"}
@@ -29,9 +27,10 @@ def client(*, region: str | None, endpoint_url: str | None) -> Any:
     return boto3.client("s3", region_name=region, endpoint_url=endpoint_url, config=config)
 
 
-def export(
+def upload(
     *,
-    invoices: list[dict[str, Any]],
+    body: bytes,
+    content_type: str,
     file_name: str,
     bucket: str,
     key: str,
@@ -39,14 +38,15 @@ def export(
     endpoint_url: str | None,
     url_expires: int,
 ) -> dict[str, Any]:
-    workbook = build_workbook([Invoice.model_validate(invoice) for invoice in invoices])
+    """Put ``body`` at ``key`` (downloaded as ``file_name``); the job's result: a presigned GET
+    URL and where it points. RetryLater for a passing fault, GiveUp for a final one."""
     s3 = client(region=region, endpoint_url=endpoint_url)
     try:
         s3.put_object(
             Bucket=bucket,
             Key=key,
-            Body=workbook,
-            ContentType=XLSX_MEDIA_TYPE,
+            Body=body,
+            ContentType=content_type,
             ContentDisposition=f'attachment; filename="{file_name}"',
         )
         url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": key}, ExpiresIn=url_expires)
@@ -60,7 +60,7 @@ def export(
     except BotoCoreError as exc:
         raise RetryLater(f"S3 could not be reached ({type(exc).__name__}).") from None
     expires_at = datetime.now(UTC) + timedelta(seconds=url_expires)
-    return {"url": url, "bucket": bucket, "key": key, "bytes": len(workbook), "expires_at": expires_at.isoformat()}
+    return {"url": url, "bucket": bucket, "key": key, "bytes": len(body), "expires_at": expires_at.isoformat()}
 
 
 def check_bucket(*, bucket: str, region: str | None, endpoint_url: str | None) -> None:

@@ -13,13 +13,12 @@ from redis.exceptions import RedisError
 from app.config import Settings
 from app.delivery.guard import TargetRefused, resolve
 from app.delivery.log import Delivery, delivery_log
-from app.delivery.schemas import JobAccepted, WebhookAccepted
+from app.delivery.schemas import WebhookAccepted
 from app.delivery.signing import InvalidSecret, secret_key
 from app.errors import AppError
 from app.invoices import service as invoices
-from app.invoices.schemas import Invoice
 from app.jobs.backends import Jobs, JobSpec, QueueUnavailable, TooManyJobs, owner_tag
-from app.jobs.policy import parse_schedule, with_jitter
+from app.jobs.policy import with_jitter
 from app.jobs.router import queue_unavailable, too_many_jobs
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
@@ -144,45 +143,6 @@ async def check_s3_delivery(*, jobs: Jobs, settings: Settings) -> None:
         await jobs.ping()
     except QueueUnavailable:
         raise queue_unavailable() from None
-
-
-async def request_s3_export(
-    *, jobs: Jobs, session: Session, settings: Settings, selection: list[Invoice], file_name: str
-) -> JobAccepted:
-    """Queue a job that uploads the selection's workbook to S3 and answers with a presigned URL.
-    The object's key is random: the job record and its result (the URL) are kept readable in
-    Redis, so the file name, which may carry an invoice number, travels sealed with the invoices
-    and reaches S3 only as the object's Content-Disposition."""
-    await check_s3_delivery(jobs=jobs, settings=settings)
-    job_id = "job_" + secrets.token_hex(12)
-    key = f"{settings.s3_prefix}{datetime.now(UTC):%Y/%m/%d}/{secrets.token_hex(12)}.xlsx"
-    spec = JobSpec(
-        job_id=job_id,
-        kind="s3_export",
-        queue="exports",
-        function="app.delivery.s3.export",
-        arguments={
-            "bucket": settings.s3_bucket,
-            "key": key,
-            "region": settings.s3_region,
-            "endpoint_url": settings.s3_endpoint_url,
-            "url_expires": settings.s3_url_expires,
-        },
-        private={
-            "invoices": [invoice.model_dump(mode="json", by_alias=True) for invoice in selection],
-            "file_name": file_name,
-        },
-        session_id=session.id,
-        session_expires_in=session.seconds_left(),
-        schedule=with_jitter(parse_schedule(settings.s3_retry_schedule)),
-    )
-    try:
-        await jobs.enqueue(spec)
-    except QueueUnavailable:
-        raise queue_unavailable() from None
-    except TooManyJobs:
-        raise too_many_jobs() from None
-    return JobAccepted(job_id=job_id, status_url=f"/api/v2/jobs/{job_id}")
 
 
 async def forget_session(session_id: str, *, jobs: Jobs, settings: Settings) -> None:

@@ -7,15 +7,15 @@ from decimal import Decimal
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
-from fastapi.responses import JSONResponse, StreamingResponse
+from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from app.aliases import add_deprecated_aliases
-from app.delivery.service import request_s3_export
 from app.deps import AppSettings, CurrentSession, JobQueue, Pool, Store
 from app.errors import ErrorBody
+from app.exports import handing
 from app.exports import stats as statistics
-from app.exports.download import WORKBOOK_OR_JOB, Delivery, workbook_of, xlsx_response
+from app.exports.download import WORKBOOK_OR_JOB, Delivery
 from app.exports.printing import print_invoices
 from app.exports.rows import INVOICE_COLUMNS, LINE_ITEM_COLUMNS, invoice_row
 from app.exports.workbook import SHEETS
@@ -69,12 +69,36 @@ async def download_xlsx(
     """The session's invoices (the list's filters and sort) as an .xlsx workbook; with
     `delivery=s3`, 202 and a job that uploads it to S3 and answers with a presigned URL."""
     invoices = await service.select_invoices(store=store, session=session, filters=filters, sort=sort)
-    if delivery == "s3":
-        accepted = await request_s3_export(
-            jobs=jobs, session=session, settings=settings, selection=invoices, file_name=_file_name("invoices")
-        )
-        return JSONResponse(accepted.model_dump(), status_code=202)
-    return xlsx_response(_file_name("invoices"), await workbook_of(invoices), count=len(invoices))
+    return await handing.hand_on(
+        selection=invoices,
+        file_name=_file_name("invoices"),
+        delivery=delivery,
+        jobs=jobs,
+        session=session,
+        settings=settings,
+    )
+
+
+@router.post(
+    "/api/v2/invoices/{invoice_id}/approve",
+    response_class=StreamingResponse,
+    responses=WORKBOOK_OR_JOB,
+    tags=["invoices"],
+)
+async def approve_invoice(
+    invoice_id: str,
+    session: CurrentSession,
+    store: Store,
+    settings: AppSettings,
+    jobs: JobQueue,
+    delivery: Delivery = "download",
+) -> Response:
+    """Mark the invoice approved and return its workbook (`delivery=download`), or queue its upload
+    to S3 (`delivery=s3`: 202 with the job, whose result holds a presigned URL; 503
+    `s3_unavailable` when S3 is not enabled, `queue_unavailable` when jobs cannot be queued)."""
+    return await handing.approve(
+        store=store, session=session, invoice_id=invoice_id, delivery=delivery, jobs=jobs, settings=settings
+    )
 
 
 @router.get("/api/v2/exports/xlsx/info", response_model=ExportInfo)

@@ -1,12 +1,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
-from fastapi.responses import JSONResponse, StreamingResponse
 
-from app.delivery.service import check_s3_delivery, request_s3_export
-from app.deps import AppSettings, CurrentSession, JobQueue, Parser, Store
+from app.deps import AppSettings, CurrentSession, Parser, Store
 from app.errors import AppError
-from app.exports.download import WORKBOOK_OR_JOB, Delivery, safe_file_name, workbook_of, xlsx_response
 from app.invoices import bulk, service
 from app.invoices.archives import BulkLimits, Upload
 from app.invoices.query import InvoiceFilter, Sort
@@ -148,34 +145,6 @@ async def list_invoices(
 async def get_invoice(invoice_id: str, session: CurrentSession, store: Store) -> Invoice:
     """One invoice of the session (404 for ids of other sessions)."""
     return await service.get_invoice(store=store, session=session, invoice_id=invoice_id)
-
-
-@router.post(
-    "/{invoice_id}/approve",
-    response_class=StreamingResponse,
-    responses=WORKBOOK_OR_JOB,
-)
-async def approve_invoice(
-    invoice_id: str,
-    session: CurrentSession,
-    store: Store,
-    settings: AppSettings,
-    jobs: JobQueue,
-    delivery: Delivery = "download",
-) -> Response:
-    """Mark the invoice approved and return its workbook (`delivery=download`), or queue its upload
-    to S3 (`delivery=s3`: 202 with the job, whose result holds a presigned URL; 503
-    `s3_unavailable` when S3 is not enabled, `queue_unavailable` when jobs cannot be queued)."""
-    if delivery == "s3":
-        await check_s3_delivery(jobs=jobs, settings=settings)
-    invoice = await service.approve_invoice(store=store, session=session, invoice_id=invoice_id)
-    name = safe_file_name(f"invoice-{invoice.invoice_number or invoice.id}") + ".xlsx"
-    if delivery == "s3":
-        accepted = await request_s3_export(
-            jobs=jobs, session=session, settings=settings, selection=[invoice], file_name=name
-        )
-        return JSONResponse(accepted.model_dump(), status_code=status.HTTP_202_ACCEPTED)
-    return xlsx_response(name, await workbook_of([invoice]), count=1)
 
 
 @router.post("/{invoice_id}/reprocess", response_model=Invoice, openapi_extra=_REPROCESS_BODY)
