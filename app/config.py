@@ -1,7 +1,10 @@
-"""Every environment variable the service reads, in one pydantic-settings object."""
+"""Every environment variable the service reads, in one pydantic-settings object, and the formats
+of the values it checks (retry schedules, webhook secrets). It imports nothing of the app: every
+other part may read it."""
 
 from __future__ import annotations
 
+import base64
 import logging
 import os
 import secrets
@@ -11,14 +14,45 @@ from typing import Literal
 from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from app.delivery.signing import secret_key
-from app.jobs.policy import STANDARD_SCHEDULE, parse_schedule
-
 log = logging.getLogger(__name__)
 
 
 #: The shortest SECRET_KEY production accepts: 32 characters of token_urlsafe carry 192 bits.
 MIN_SECRET_KEY_CHARS = 32
+
+
+#: Standard Webhooks' recommended schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.
+STANDARD_SCHEDULE = "5,300,1800,7200,18000,36000,50400,72000,86400"
+WEBHOOK_SECRET_PREFIX = "whsec_"
+
+
+def parse_schedule(text: str) -> list[int]:
+    """Comma-separated whole seconds, each at least 1 (RQ schedules retries in whole seconds)."""
+    try:
+        seconds = [int(part) for part in text.split(",") if part.strip()]
+    except ValueError:
+        raise ValueError("a retry schedule is comma-separated whole seconds, e.g. 5,300,1800") from None
+    if any(value < 1 for value in seconds):
+        raise ValueError("every retry delay must be at least 1 second")
+    return seconds
+
+
+class InvalidSecret(ValueError):
+    pass
+
+
+def webhook_signing_key(secret: str) -> bytes:
+    """The HMAC key of a Standard Webhooks `whsec_` secret: 24 to 64 bytes, base64 after the prefix
+    (WEBHOOK_SECRET is checked at start; a caller's secret when a webhook is requested)."""
+    if not secret.startswith(WEBHOOK_SECRET_PREFIX):
+        raise InvalidSecret("A webhook secret starts with 'whsec_' followed by base64 (Standard Webhooks).")
+    try:
+        key = base64.b64decode(secret[len(WEBHOOK_SECRET_PREFIX) :], validate=True)
+    except ValueError:  # binascii.Error, or characters outside ASCII
+        raise InvalidSecret("The part after 'whsec_' is not valid base64.") from None
+    if not 24 <= len(key) <= 64:
+        raise InvalidSecret("A webhook secret holds 24 to 64 random bytes (base64 after 'whsec_').")
+    return key
 
 
 def _memory_bytes() -> int:
@@ -151,12 +185,16 @@ class Settings(BaseSettings):
     @classmethod
     def _webhook_secret_is_whsec(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None:
-            secret_key(value.get_secret_value())
+            webhook_signing_key(value.get_secret_value())
         return value
 
     @property
     def webhook_schedule(self) -> list[int]:
         return parse_schedule(self.webhook_retry_schedule)
+
+    @property
+    def s3_schedule(self) -> list[int]:
+        return parse_schedule(self.s3_retry_schedule)
 
     @property
     def allowed_webhook_hosts(self) -> frozenset[str]:

@@ -10,11 +10,10 @@ from datetime import UTC, datetime, timedelta
 import anyio.to_thread
 from redis.exceptions import RedisError
 
-from app.config import Settings
+from app.config import InvalidSecret, Settings, webhook_signing_key
 from app.delivery.guard import TargetRefused, resolve
 from app.delivery.log import Delivery, delivery_log
 from app.delivery.schemas import WebhookAccepted
-from app.delivery.signing import InvalidSecret, secret_key
 from app.errors import AppError
 from app.invoices import service as invoices
 from app.jobs.backends import Jobs, JobSpec, QueueUnavailable, TooManyJobs, owner_tag
@@ -36,7 +35,7 @@ def _secret(given: str | None, settings: Settings) -> str:
             field="secret",
         )
     try:
-        secret_key(secret)
+        webhook_signing_key(secret)
     except InvalidSecret as exc:
         raise AppError(422, "invalid_secret", str(exc), field="secret") from None
     return secret

@@ -19,7 +19,7 @@ from app.exports.workbook import XLSX_MEDIA_TYPE, build_workbook
 from app.invoices import service as invoices
 from app.invoices.schemas import Invoice
 from app.jobs.backends import Jobs, JobSpec, QueueUnavailable, TooManyJobs
-from app.jobs.policy import parse_schedule, with_jitter
+from app.jobs.policy import with_jitter
 from app.jobs.router import queue_unavailable, too_many_jobs
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
@@ -85,7 +85,7 @@ async def request_s3_export(
         },
         session_id=session.id,
         session_expires_in=session.seconds_left(),
-        schedule=with_jitter(parse_schedule(settings.s3_retry_schedule)),
+        schedule=with_jitter(settings.s3_schedule),
     )
     try:
         await jobs.enqueue(spec)

@@ -23,20 +23,8 @@ class GiveUp(Exception):
     """A final failure: the job fails now, whatever retries it has left."""
 
 
-#: Standard Webhooks' recommended schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 24 h.
-STANDARD_SCHEDULE = "5,300,1800,7200,18000,36000,50400,72000,86400"
+#: How much a delay may be stretched at random (see with_jitter).
 JITTER = 0.1
-
-
-def parse_schedule(text: str) -> list[int]:
-    """Comma-separated whole seconds, each at least 1 (RQ schedules retries in whole seconds)."""
-    try:
-        seconds = [int(part) for part in text.split(",") if part.strip()]
-    except ValueError:
-        raise ValueError("a retry schedule is comma-separated whole seconds, e.g. 5,300,1800") from None
-    if any(value < 1 for value in seconds):
-        raise ValueError("every retry delay must be at least 1 second")
-    return seconds
 
 
 def with_jitter(schedule: Sequence[int], rng: random.Random | None = None) -> list[int]:

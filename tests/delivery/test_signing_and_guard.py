@@ -6,9 +6,10 @@ import ipaddress
 
 import pytest
 
+from app.config import InvalidSecret, parse_schedule
 from app.delivery.guard import TargetRefused, check_url, is_public, resolve
-from app.delivery.signing import InvalidSecret, sign
-from app.jobs.policy import GiveUp, RetryLater, next_delay, parse_schedule, with_jitter
+from app.delivery.signing import sign
+from app.jobs.policy import GiveUp, RetryLater, next_delay, with_jitter
 
 
 def test_signature_matches_the_standard_webhooks_example() -> None:
