@@ -5,7 +5,7 @@ import sys
 
 import uvicorn
 
-from app.config import ConfigError, get_settings
+from app.core.settings import ConfigError, get_settings
 from app.factory import create_app
 from app.http_limits import HttpLimits, protocol_with
 

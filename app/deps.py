@@ -7,9 +7,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 
-from app.config import Settings
+from app.core.pool import ParsePool
+from app.core.settings import Settings
 from app.invoices.parser import DocumentParser
-from app.invoices.pool import ParsePool
 from app.jobs.backends import Jobs
 from app.sessions.middleware import CookiePolicy
 from app.sessions.store import SessionStore

@@ -18,24 +18,25 @@ from redis.asyncio import Redis
 import app as app_package
 from app.api_docs import serve_api_docs
 from app.body_limit import BodyLimitMiddleware
-from app.config import Settings, get_settings
+from app.core.errors import document_error_answers, install_error_handlers
+from app.core.logs import configure_logging
+from app.core.metrics import JobBacklog
+from app.core.pool import ParsePool
+from app.core.settings import Settings, get_settings
 from app.delivery import service as delivery_service
 from app.delivery.router import router as delivery_router
-from app.errors import document_error_answers, install_error_handlers
 from app.exports.router import router as exports_router
-from app.health.metrics import JobBacklog
 from app.health.router import router as health_router
 from app.invoices.parser import DocumentParser
-from app.invoices.pool import ParsePool
 from app.invoices.router import router as invoices_router
 from app.invoices.uploads import multipart_room
 from app.jobs.backends import Jobs, LocalJobs, RqJobs
 from app.jobs.router import router as jobs_router
-from app.logs import configure_logging
 from app.observability import ObservabilityMiddleware
 from app.ocr.baidu import BaiduVatOcr
 from app.ocr.cache import MemoryResultCache, RedisResultCache, ResultCache
 from app.ocr.scanned import OcrEngine
+from app.parsing.warmup import warm_up
 from app.sessions.fallback import FallbackStore
 from app.sessions.middleware import CookiePolicy, SessionMiddleware
 from app.sessions.ratelimit import Counter, MemoryCounter, RateLimitMiddleware, RedisCounter
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         timeout_seconds=settings.parse_timeout_seconds,
         memory_mb=settings.parse_memory_mb,
         log_level=settings.log_level,
+        warm_up=warm_up,  # each worker reads a small invoice first (readiness waits for it)
     )
     remote_ocr = _build_remote_ocr(settings)
     counter: Counter = RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from app.config import Settings
+from app.core.settings import Settings
 from app.ocr.scanned import OcrEngine, parse_with_ocr
 from app.parsing import DocumentError, parse_document
 

@@ -62,9 +62,7 @@ def main() -> None:
         small = _p50(client)
         _fill(client, session_id, 500, 4_500)
         large = _p50(client)
-    print(
-        f"a page of 50, p50: 500 invoices {small:.1f} ms, 5,000 invoices {large:.1f} ms; ratio {large / small:.2f}x"
-    )
+    print(f"a page of 50, p50: 500 invoices {small:.1f} ms, 5,000 invoices {large:.1f} ms; ratio {large / small:.2f}x")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import json
 import sys
 import time
 
-from app.config import Settings
+from app.core.settings import Settings
 from app.ocr.scanned import OcrEngine, installed_engines, parse_with_ocr
 from app.parsing import DocumentError
 from bench.corpus import Entry, Scored, available, entries, judge

@@ -15,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from prometheus_client.parser import text_string_to_metric_families
 
-from app.config import Settings
+from app.core.settings import Settings
 from app.factory import create_app
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -25,12 +25,12 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import SimpleWorker
 
-from app.config import ConfigError, Settings, get_settings
+from app.core.logs import configure_logging
+from app.core.settings import ConfigError, Settings, get_settings
 from app.delivery import s3
 from app.jobs import runner
 from app.jobs.backends import QUEUES
 from app.jobs.private import PrivateJobData
-from app.logs import configure_logging
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -10,11 +10,11 @@ from datetime import UTC, datetime, timedelta
 import anyio.to_thread
 from redis.exceptions import RedisError
 
-from app.config import InvalidSecret, Settings, webhook_signing_key
+from app.core.errors import AppError
+from app.core.settings import InvalidSecret, Settings, webhook_signing_key
 from app.delivery.guard import TargetRefused, resolve
 from app.delivery.log import Delivery, delivery_log
 from app.delivery.schemas import WebhookAccepted
-from app.errors import AppError
 from app.invoices import service as invoices
 from app.jobs.backends import Jobs, JobSpec, QueueUnavailable, TooManyJobs, owner_tag
 from app.jobs.policy import with_jitter

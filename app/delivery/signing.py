@@ -8,7 +8,7 @@ import base64
 import hashlib
 import hmac
 
-from app.config import webhook_signing_key
+from app.core.settings import webhook_signing_key
 
 
 def sign(secret: str, webhook_id: str, timestamp: int, body: bytes) -> str:

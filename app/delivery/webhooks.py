@@ -16,10 +16,10 @@ from typing import Any
 
 import httpx2
 
+from app.core import metrics
 from app.delivery.guard import TargetRefused, resolve
 from app.delivery.log import Attempt, Delivery, DeliveryLog, delivery_log
 from app.delivery.signing import sign
-from app.health import metrics
 from app.jobs.policy import GiveUp, RetryLater, next_delay
 
 USER_AGENT = "invoice-service-webhooks/1"

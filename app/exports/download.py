@@ -10,8 +10,8 @@ import anyio.to_thread
 from fastapi import Query
 from fastapi.responses import StreamingResponse
 
+from app.core.errors import ErrorBody
 from app.delivery.schemas import JobAccepted
-from app.errors import ErrorBody
 from app.exports.workbook import XLSX_MEDIA_TYPE, build_workbook
 from app.invoices.schemas import Invoice
 

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import Response, status
 from fastapi.responses import JSONResponse
 
-from app.config import Settings
+from app.core.settings import Settings
 from app.delivery import s3
 from app.delivery.schemas import JobAccepted
 from app.delivery.service import check_s3_delivery

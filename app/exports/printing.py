@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from app.errors import AppError
+from app.core.errors import AppError
+from app.core.pool import ParsePool, ParseResourcesExceeded, ParseTimeout
 from app.exports.nup import PrintItem, compose
 from app.invoices import service as invoices
-from app.invoices.pool import ParsePool, ParseResourcesExceeded, ParseTimeout
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
 

@@ -11,8 +11,8 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from app.aliases import add_deprecated_aliases
+from app.core.errors import ErrorBody
 from app.deps import AppSettings, CurrentSession, JobQueue, Pool, Store
-from app.errors import ErrorBody
 from app.exports import handing
 from app.exports import stats as statistics
 from app.exports.download import WORKBOOK_OR_JOB, Delivery

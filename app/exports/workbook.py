@@ -17,7 +17,7 @@ from itertools import chain, islice
 from xlsxwriter import Workbook
 from xlsxwriter.format import Format
 
-from app.errors import AppError
+from app.core.errors import AppError
 from app.exports.rows import (
     AMOUNT_COLUMNS,
     DATE_COLUMNS,

@@ -16,7 +16,7 @@ import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.errors import AppError
+from app.core.errors import AppError
 
 #: Entries an archiver adds beside the documents (macOS resource forks, Finder and Explorer files).
 _JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}

@@ -16,7 +16,7 @@ from functools import partial
 
 import anyio
 
-from app.errors import AppError
+from app.core.errors import AppError
 from app.invoices.archives import BulkLimits, Document, Upload, unpack
 from app.invoices.parser import DocumentParser
 from app.invoices.schemas import BulkFailed, BulkParsed, BulkResponse, BulkSummary, ErrorDetail

@@ -16,7 +16,7 @@ from typing import Any
 import pycountry
 from pydantic import TypeAdapter, ValidationError
 
-from app.errors import AppError
+from app.core.errors import AppError
 from app.invoices.schemas import Correction, Invoice
 from app.parsing import LineItem, recheck
 from app.parsing.amounts import in_range

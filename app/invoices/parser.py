@@ -7,9 +7,9 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from app.errors import AppError
-from app.health import metrics
-from app.invoices.pool import ParsePool
+from app.core import metrics
+from app.core.errors import AppError
+from app.core.pool import ParsePool
 from app.ocr.baidu import BaiduVatOcr, OcrRefused, OcrUnavailable
 from app.ocr.scanned import OcrEngine, check_engine, parse_remote_result, parse_with_ocr
 from app.parsing import DocumentError, ExtractedInvoice

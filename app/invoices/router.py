@@ -2,8 +2,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request, Response, status
 
+from app.core.errors import AppError
 from app.deps import AppSettings, CurrentSession, Parser, Store
-from app.errors import AppError
 from app.invoices import bulk, service
 from app.invoices.archives import BulkLimits, Upload
 from app.invoices.query import InvoiceFilter, Sort

@@ -7,8 +7,8 @@ import secrets
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from app.errors import AppError
-from app.health import metrics
+from app.core import metrics
+from app.core.errors import AppError
 from app.invoices import corrections, records
 from app.invoices.inputs import Inputs, pack, unpack
 from app.invoices.parser import DocumentParser

@@ -13,7 +13,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import ClientDisconnect, Request
 
-from app.errors import AppError
+from app.core.errors import AppError
 
 #: Room for multipart boundaries and part headers on top of the file bytes themselves.
 ENVELOPE_BYTES = 64 * 1024

@@ -23,7 +23,7 @@ from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
-from app.health import metrics
+from app.core import metrics
 from app.jobs.policy import error_text, next_delay
 from app.jobs.private import PrivateJobData
 from app.jobs.runner import resolve, run

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
+from app.core.errors import AppError
 from app.deps import CurrentSession, JobQueue
-from app.errors import AppError
 from app.jobs.backends import MAX_PENDING_PER_SESSION, JobState, QueueUnavailable
 
 router = APIRouter(prefix="/api/v2/jobs", tags=["jobs"])

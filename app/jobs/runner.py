@@ -16,7 +16,7 @@ from typing import Any
 from rq import get_current_job
 from rq.job import Job
 
-from app.health import metrics
+from app.core import metrics
 from app.jobs.policy import GiveUp, error_text, next_delay
 from app.jobs.private import PrivateDataLost, PrivateJobData
 

@@ -23,7 +23,7 @@ import httpx2
 from aiolimiter import AsyncLimiter
 from tenacity import AsyncRetrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 
-from app.health import metrics
+from app.core import metrics
 from app.ocr.cache import ResultCache, document_key
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from app.config import Settings
+from app.core.settings import Settings
 from app.parsing import DocumentError, parse_document
 from app.parsing.einvoice import looks_like_xml
 from app.parsing.pdf import looks_like_pdf

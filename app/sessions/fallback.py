@@ -18,7 +18,7 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
-from app.health import metrics
+from app.core import metrics
 from app.sessions.redis_store import StoreUnavailable
 from app.sessions.store import MemoryStore, SessionFull, SessionStore, TooManySessions
 

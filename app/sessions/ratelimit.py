@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from app.errors import error_response
+from app.core.errors import error_response
 
 
 class Counter(ABC):

@@ -14,7 +14,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from app.errors import AppError
+from app.core.errors import AppError
 
 
 class SessionFull(AppError):

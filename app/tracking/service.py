@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from app.errors import AppError
+from app.core.errors import AppError
 from app.invoices import service as invoices
 from app.invoices.schemas import Invoice, TrackingEvent, TrackingStatus
 from app.sessions.store import SessionStore

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from app.config import ConfigError, Settings, get_settings
+from app.core.settings import ConfigError, Settings, get_settings
 
 
 def test_production_without_secret_is_a_start_up_error(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -75,7 +75,7 @@ def test_a_logged_traceback_names_its_errors_not_their_messages(
         except LookupError as exc:
             raise ValueError(f"cannot read {MARKER.decode()}") from exc
     except ValueError:
-        logging.getLogger("app.errors").exception("unhandled error")
+        logging.getLogger("app.core.errors").exception("unhandled error")
     out, _ = capfd.readouterr()
     logged = json.loads(out.strip().splitlines()[-1])
     assert MARKER.decode() not in out

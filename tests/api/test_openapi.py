@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 
 from app.aliases import SEED_PATHS
-from app.errors import MAY_BE_UNAVAILABLE, NAMES_INVOICES_IN_BODY
+from app.core.errors import MAY_BE_UNAVAILABLE, NAMES_INVOICES_IN_BODY
 from tests.conftest import corpus_bytes, upload
 
 

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 from starlette.requests import Request
 
-from app.errors import AppError
+from app.core.errors import AppError
 from app.invoices.uploads import FormParts, read_multipart
 
 BOUNDARY = b"b0undary"

@@ -6,7 +6,7 @@ import ipaddress
 
 import pytest
 
-from app.config import InvalidSecret, parse_schedule
+from app.core.settings import InvalidSecret, parse_schedule
 from app.delivery.guard import TargetRefused, check_url, is_public, resolve
 from app.delivery.signing import sign
 from app.jobs.policy import GiveUp, RetryLater, next_delay, with_jitter

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx2
 import pytest
 
-from app.config import Settings
+from app.core.settings import Settings
 from tests.conftest import corpus_bytes
 from tests.integration.bombs import BOMBS, Bomb
 from tests.integration.live import LiveServer, live_server, peak_memory

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import Settings
+from app.core.settings import Settings
 from app.ocr.baidu import BaiduVatOcr
 from app.ocr.cache import MemoryResultCache
 from tests.conftest import CORPUS, corpus_bytes, upload

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
-from app.config import Settings
+from app.core.settings import Settings
 from app.ocr import rapid, scanned
 from app.ocr.pages import OcrFailed
 from app.ocr.scanned import LOCAL_ENGINES, OcrEngine, installed_engines, parse_with_ocr

@@ -20,9 +20,9 @@ from typing import TypeVar
 
 from pebble import ProcessExpired, ProcessPool
 
-from app.errors import AppError
-from app.health import metrics
-from app.logs import configure_logging
+from app.core import metrics
+from app.core.errors import AppError
+from app.core.logs import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -49,15 +49,14 @@ class ParseResourcesExceeded(AppError):
         )
 
 
-def _start_worker(memory_mb: int, log_level: str) -> None:
+def _start_worker(memory_mb: int, log_level: str, warm_up: Callable[[], None] | None) -> None:
     """A new worker: its memory capped, its logs (and its libraries') the service's JSON lines,
-    and the parser warmed by a first reading (app/parsing/warmup.py)."""
+    and, given ``warm_up``, a first piece of work done before any client's."""
     limit = memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     configure_logging(log_level)
-    from app.parsing.warmup import warm_up
-
-    warm_up()
+    if warm_up is not None:
+        warm_up()
 
 
 def _worker_id() -> int:
@@ -68,8 +67,17 @@ def _worker_id() -> int:
 
 
 class ParsePool:
-    def __init__(self, *, workers: int, timeout_seconds: float, memory_mb: int, log_level: str = "INFO") -> None:
+    def __init__(
+        self,
+        *,
+        workers: int,
+        timeout_seconds: float,
+        memory_mb: int,
+        log_level: str = "INFO",
+        warm_up: Callable[[], None] | None = None,
+    ) -> None:
         self.workers = workers
+        self.warm_up = warm_up
         self.timeout_seconds = timeout_seconds
         self.memory_mb = memory_mb
         self.log_level = log_level
@@ -81,7 +89,7 @@ class ParsePool:
         self._pool = ProcessPool(
             max_workers=self.workers,
             initializer=_start_worker,
-            initargs=(self.memory_mb, self.log_level),
+            initargs=(self.memory_mb, self.log_level, self.warm_up),
             context=multiprocessing.get_context("spawn"),
         )
 
