@@ -1,6 +1,6 @@
 """The collections dashboard, computed from a session's invoices on a given day (pure: no I/O).
 
-Definitions (README, *Tracking*):
+Definitions (docs/api.md, *Tracking*):
 - outstanding: tracking status `sent` or `viewed`, money expected but not yet received;
 - due date: the invoice's `due_date`, else its `invoice_date` plus the default payment terms,
   else none (such an invoice is counted as current and left out of the forecast);

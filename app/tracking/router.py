@@ -40,7 +40,7 @@ async def dashboard(
 ) -> Dashboard:
     """Counts and sums per tracking status and currency (draft, sent, viewed, paid; due and overdue
     derived from the due date), ageing buckets of what is outstanding, the collections health
-    score (0–100) and the expected inflow per day over the next 30 days (formulas in README)."""
+    score (0–100) and the expected inflow per day over the next 30 days (formulas in docs/api.md, Tracking)."""
     return await service.build_dashboard(
         store=store, session=session, as_of=as_of, terms_days=settings.payment_terms_days
     )

@@ -2,7 +2,7 @@
 and every answer is one the schema documents (status, content type, body, Allow header).
 
 Seeded (derandomised) and bounded to a few examples per operation so that it fits the suite's time;
-`schemathesis run` against a live server goes further (README, Benchmarks).
+`schemathesis run` against a live server goes further (docs/operations.md, Benchmarks).
 """
 
 from __future__ import annotations
