@@ -8,7 +8,7 @@ sends every one to `POST /api/v2/invoices/parse` of an in-process app, prints th
 with `POST /api/v2/print` (1, 2 and 4 per sheet, in turn), and counts the answers by status and
 error code, with latencies and the process's peak RSS. Any 5xx is a defect: its inputs are written
 nowhere, only counted, and the seed reproduces them. The test suite runs the same mutations
-(tests/api/test_fuzz.py) with a smaller N.
+(tests/invoices/test_fuzz.py) with a smaller N.
 """
 
 from __future__ import annotations
