@@ -13,11 +13,11 @@ from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from prometheus_client import CollectorRegistry
-from redis.asyncio import Redis
 
 import app as app_package
 from app.api_docs import serve_api_docs
 from app.body_limit import BodyLimitMiddleware
+from app.core import redis as redis_client
 from app.core.errors import document_error_answers, install_error_handlers
 from app.core.logs import configure_logging
 from app.core.metrics import JobBacklog
@@ -73,7 +73,9 @@ def _build_remote_ocr(settings: Settings) -> BaiduVatOcr | None:
     cache: ResultCache
     if settings.redis_url:
         cache = RedisResultCache(
-            Redis.from_url(settings.redis_url), ttl_seconds=settings.ocr_cache_ttl_seconds, prefix="ocr:baidu:"
+            redis_client.connect_async(settings.redis_url),
+            ttl_seconds=settings.ocr_cache_ttl_seconds,
+            prefix="ocr:baidu:",
         )
     else:
         cache = MemoryResultCache(

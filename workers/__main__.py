@@ -25,6 +25,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import SimpleWorker
 
+from app.core import redis as redis_client
 from app.core.logs import configure_logging
 from app.core.settings import ConfigError, Settings, get_settings
 from app.delivery import s3
@@ -58,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
         except (OSError, OverflowError) as exc:  # taken, not permitted or out of range
             print(f"Cannot serve metrics on port {metrics_port}: {exc}", file=sys.stderr)
             return 2
-    connection = Redis.from_url(settings.redis_url)
+    connection = redis_client.connect(settings.redis_url, answer_timeout=None)  # RQ's wait for a job lasts minutes
     # jobs' private data is sealed with SECRET_KEY: the worker must be given the app's
     runner.open_private_data(PrivateJobData(connection, settings.signing_key()))
     if settings.enable_s3 and settings.s3_bucket:

@@ -12,7 +12,8 @@ from functools import cache
 from typing import Literal
 
 from pydantic import BaseModel
-from redis import Redis
+
+from app.core import redis as redis_client
 
 DeliveryStatus = Literal["pending", "retrying", "delivered", "failed"]
 
@@ -83,7 +84,7 @@ class RedisDeliveryLog(DeliveryLog):
     PREFIX = "delivery:"
 
     def __init__(self, redis_url: str) -> None:
-        self._redis = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
+        self._redis = redis_client.connect(redis_url)
 
     def save(self, delivery: Delivery) -> None:
         self._redis.set(self.PREFIX + delivery.delivery_id, delivery.model_dump_json(), ex=delivery.seconds_kept())

@@ -16,6 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, PartialCredentialsError
 from redis import Redis
 
+from app.core import redis as redis_client
 from app.jobs.policy import GiveUp, RetryLater
 
 _FINAL_CODES = {"NoSuchBucket", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AllAccessDisabled"}
@@ -88,6 +89,6 @@ def report_worker_reach(connection: Redis, *, bucket: str, region: str | None, e
 
 def worker_reach(redis_url: str) -> str:
     """What the workers last said of the bucket: ok, down, or unknown (no worker has said)."""
-    with Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2) as connection:
+    with redis_client.connect(redis_url, answer_timeout=2) as connection:
         state = connection.get(WORKER_REACH_KEY)
     return state.decode() if isinstance(state, bytes) else "unknown"

@@ -17,13 +17,13 @@ from typing import Any, Literal
 
 import anyio.to_thread
 from pydantic import BaseModel
-from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue, Retry
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 
 from app.core import metrics
+from app.core import redis as redis_client
 from app.jobs.policy import error_text, next_delay
 from app.jobs.private import PrivateJobData
 from app.jobs.runner import resolve, run
@@ -127,7 +127,7 @@ class RqJobs(Jobs):
     name = "rq"
 
     def __init__(self, redis_url: str, *, result_ttl: int, secret_key: str, session_ttl: int) -> None:
-        self._redis = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
+        self._redis = redis_client.connect(redis_url)
         self._result_ttl = result_ttl
         self._private = PrivateJobData(self._redis, secret_key)
         self._session_ttl = session_ttl

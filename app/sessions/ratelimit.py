@@ -11,10 +11,10 @@ from __future__ import annotations
 import time
 from abc import ABC, abstractmethod
 
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from app.core import redis as redis_client
 from app.core.errors import error_response
 
 
@@ -44,7 +44,7 @@ class MemoryCounter(Counter):
 
 class RedisCounter(Counter):
     def __init__(self, redis_url: str) -> None:
-        self._redis = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
+        self._redis = redis_client.connect_async(redis_url)
 
     async def close(self) -> None:
         await self._redis.aclose()

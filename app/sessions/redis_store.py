@@ -13,9 +13,9 @@ import time
 from collections.abc import Awaitable, Callable, Iterable
 from typing import TypeVar
 
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from app.core import redis as redis_client
 from app.sessions.store import RecordChanged, SessionEnded, SessionFull, SessionStore, TooManySessions
 
 T = TypeVar("T")
@@ -95,7 +95,7 @@ def _keys(session_id: str) -> tuple[str, str, str, str]:
 
 class RedisStore(SessionStore):
     def __init__(self, redis_url: str, *, max_sessions: int, max_session_bytes: int) -> None:
-        self._redis = Redis.from_url(redis_url, socket_connect_timeout=2, socket_timeout=5)
+        self._redis = redis_client.connect_async(redis_url)
         self._max_sessions = max_sessions
         self._max_session_bytes = max_session_bytes
         self._save = self._redis.register_script(_SAVE)
