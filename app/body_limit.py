@@ -40,7 +40,7 @@ class BodyLimitMiddleware:
         limit = self.max_upload_body_bytes if multipart else self.max_body_bytes
         declared = headers.get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            await error_response(413, _code(multipart), _too_large(limit))(scope, receive, send)
+            await error_response(_code(multipart), _too_large(limit))(scope, receive, send)
             return
         received = 0
 

@@ -1,4 +1,6 @@
-"""Error codes and the JSON shape every error takes: {"error": {"code", "message", "field"?}}."""
+"""Error codes, the one table of their HTTP statuses, and the JSON shape every error takes:
+{"error": {"code", "message", "field"?}}. Services raise AppError with a code; only STATUS_OF
+knows which status answers it."""
 
 from __future__ import annotations
 
@@ -15,24 +17,84 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 log = logging.getLogger(__name__)
 
 
+#: The HTTP status answering each error code: the only place that knows them.
+STATUS_OF = {
+    "bad_request": 400,
+    "empty_file": 400,
+    "http_error": 400,
+    "invalid_cursor": 400,
+    "malformed_multipart": 400,
+    "missing_file": 400,
+    "unexpected_part": 400,
+    "upload_incomplete": 400,
+    "unauthorized": 401,
+    "delivery_not_found": 404,
+    "invoice_not_found": 404,
+    "job_not_found": 404,
+    "not_found": 404,
+    "unknown_field": 404,
+    "method_not_allowed": 405,
+    "not_acceptable": 406,
+    "edit_conflict": 409,
+    "session_ended": 409,
+    "export_too_large": 413,
+    "file_too_large": 413,
+    "payload_too_large": 413,
+    "print_too_large": 413,
+    "session_full": 413,
+    "too_many_entries": 413,
+    "too_many_files": 413,
+    "upload_too_large": 413,
+    "unsupported_archive": 415,
+    "unsupported_media_type": 415,
+    "corrupt_pdf": 422,
+    "encrypted_archive_entry": 422,
+    "encrypted_pdf": 422,
+    "hostile_xml": 422,
+    "invalid_archive": 422,
+    "invalid_ocr": 422,
+    "invalid_secret": 422,
+    "invalid_transition": 422,
+    "invalid_value": 422,
+    "invalid_xml": 422,
+    "nested_archive": 422,
+    "parse_resources_exceeded": 422,
+    "parse_timeout": 422,
+    "scanned_pdf_needs_ocr": 422,
+    "suspicious_compression": 422,
+    "too_many_pages": 422,
+    "unparseable_document": 422,
+    "validation_error": 422,
+    "webhook_secret_required": 422,
+    "webhook_target_refused": 422,
+    "rate_limited": 429,
+    "too_many_jobs": 429,
+    "too_many_sessions": 429,
+    "internal_error": 500,
+    "not_ready": 503,
+    "ocr_unavailable": 503,
+    "queue_unavailable": 503,
+    "s3_unavailable": 503,
+    "store_full": 503,
+}
+
+
 class AppError(Exception):
-    """An error meant for the client: an HTTP status, a stable code and an actionable message."""
+    """An error meant for the client: a stable code (its status is STATUS_OF's) and an actionable
+    message, with the part at fault when there is one."""
 
     def __init__(
-        self,
-        status: int,
-        code: str,
-        message: str,
-        *,
-        field: str | None = None,
-        headers: dict[str, str] | None = None,
+        self, code: str, message: str, *, field: str | None = None, headers: dict[str, str] | None = None
     ) -> None:
         super().__init__(message)
-        self.status = status
         self.code = code
         self.message = message
         self.field = field
         self.headers = headers
+
+    @property
+    def status(self) -> int:
+        return STATUS_OF[self.code]
 
 
 def error_body(code: str, message: str, field: str | None = None) -> dict[str, Any]:
@@ -43,12 +105,13 @@ def error_body(code: str, message: str, field: str | None = None) -> dict[str, A
 
 
 def error_response(
-    status: int, code: str, message: str, *, field: str | None = None, headers: dict[str, str] | None = None
+    code: str, message: str, *, field: str | None = None, headers: dict[str, str] | None = None
 ) -> JSONResponse:
-    return JSONResponse(error_body(code, message, field), status_code=status, headers=headers)
+    return JSONResponse(error_body(code, message, field), status_code=STATUS_OF[code], headers=headers)
 
 
-_STATUS_CODES = {
+#: The codes of the errors Starlette raises itself, by status.
+_HTTP_CODES = {
     400: "bad_request",
     401: "unauthorized",
     404: "not_found",
@@ -62,19 +125,20 @@ _STATUS_CODES = {
 
 async def _app_error(_: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, AppError)
-    return error_response(exc.status, exc.code, exc.message, field=exc.field, headers=exc.headers)
+    return error_response(exc.code, exc.message, field=exc.field, headers=exc.headers)
 
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
-    code = _STATUS_CODES.get(exc.status_code, "http_error")
+    code = _HTTP_CODES.get(exc.status_code, "http_error")
     message = exc.detail if isinstance(exc.detail, str) else "The request could not be served."
     headers = getattr(exc, "headers", None)
     if exc.status_code == 404:
         message = "Nothing is found at this path."
     if exc.status_code == 405 and (allowed := _allowed_methods(request)):
         headers = {**(headers or {}), "Allow": allowed}
-    return error_response(exc.status_code, code, message, headers=headers)
+    body = error_body(code, message)  # Starlette's own status, whatever the code's usual one
+    return JSONResponse(body, status_code=exc.status_code, headers=headers)
 
 
 def _allowed_methods(request: Request) -> str | None:
@@ -101,12 +165,12 @@ async def _validation_error(_: Request, exc: Exception) -> JSONResponse:
     message = str(first.get("msg", "The request is not valid."))
     if field:
         message = f"{field}: {message}"
-    return error_response(422, "validation_error", message, field=field)
+    return error_response("validation_error", message, field=field)
 
 
 async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error", extra={"path": request.url.path})
-    return error_response(500, "internal_error", "Something went wrong on our side; please try again.")
+    return error_response("internal_error", "Something went wrong on our side; please try again.")
 
 
 class ErrorDetail(BaseModel):

@@ -32,7 +32,6 @@ T = TypeVar("T")
 class ParseTimeout(AppError):
     def __init__(self, seconds: float) -> None:
         super().__init__(
-            422,
             "parse_timeout",
             f"Reading this document took longer than {seconds:g} s and was stopped. "
             "It may be damaged or unusually complex; try exporting it again as a plain PDF.",
@@ -42,7 +41,6 @@ class ParseTimeout(AppError):
 class ParseResourcesExceeded(AppError):
     def __init__(self, memory_mb: int) -> None:
         super().__init__(
-            422,
             "parse_resources_exceeded",
             f"Reading this document needed more than the {memory_mb} MiB a document may use, and was "
             "stopped. It may be damaged or built to exhaust the parser.",

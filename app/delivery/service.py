@@ -29,7 +29,6 @@ def _secret(given: str | None, settings: Settings) -> str:
     secret = given or (settings.webhook_secret.get_secret_value() if settings.webhook_secret else None)
     if secret is None:
         raise AppError(
-            422,
             "webhook_secret_required",
             "Send a 'secret' (whsec_ + base64) to sign the webhook with; this server has no WEBHOOK_SECRET.",
             field="secret",
@@ -37,7 +36,7 @@ def _secret(given: str | None, settings: Settings) -> str:
     try:
         webhook_signing_key(secret)
     except InvalidSecret as exc:
-        raise AppError(422, "invalid_secret", str(exc), field="secret") from None
+        raise AppError("invalid_secret", str(exc), field="secret") from None
     return secret
 
 
@@ -58,7 +57,7 @@ async def request_webhook(
     try:
         await anyio.to_thread.run_sync(lambda: resolve(url, allowed_hosts=settings.allowed_webhook_hosts))
     except TargetRefused as exc:
-        raise AppError(422, "webhook_target_refused", str(exc), field="url") from None
+        raise AppError("webhook_target_refused", str(exc), field="url") from None
     event = "invoice.approved" if invoice.status == "approved" else "invoice.parsed"
     now = datetime.now(UTC)
     body = json.dumps(
@@ -124,7 +123,7 @@ async def delivery_state(*, session: Session, settings: Settings, delivery_id: s
     except RedisError:
         raise queue_unavailable() from None
     if delivery is None or delivery.owner != owner_tag(session.id):
-        raise AppError(404, "delivery_not_found", f"No delivery {delivery_id!r} in this session.", field="delivery_id")
+        raise AppError("delivery_not_found", f"No delivery {delivery_id!r} in this session.", field="delivery_id")
     return delivery
 
 
@@ -133,7 +132,6 @@ async def check_s3_delivery(*, jobs: Jobs, settings: Settings) -> None:
     job can be queued now."""
     if not settings.enable_s3 or not settings.s3_bucket:
         raise AppError(
-            503,
             "s3_unavailable",
             "Delivery to S3 is not enabled on this server; use delivery=download.",
             field="delivery",

@@ -29,7 +29,6 @@ async def print_invoices(
     printed = sum(len(item.original or b"") for item in items)
     if printed > max_bytes:
         raise AppError(
-            413,
             "print_too_large",
             f"These {len(ids)} listings copy {printed:,} bytes of originals into the sheets; at most "
             f"{max_bytes:,} are printed at once. Print fewer invoices (or fewer copies) at a time.",
@@ -38,7 +37,6 @@ async def print_invoices(
         return await pool.run(compose, items, per_page)
     except (ParseTimeout, ParseResourcesExceeded):
         raise AppError(
-            422,
             "print_too_large",
             f"Laying out these {len(ids)} invoices took more time or memory than allowed; print fewer at once.",
         ) from None

@@ -116,7 +116,6 @@ def build_workbook(invoices: Sequence[Invoice]) -> bytes:
     items = sum(len(invoice.line_items) for invoice in invoices)
     if items >= SHEET_MAX_ROWS:
         raise AppError(
-            413,
             "export_too_large",
             f"The selection has {items:,} line items; an Excel sheet holds {SHEET_MAX_ROWS - 1:,}. "
             "Export fewer invoices at a time (filter by date, vendor or status).",

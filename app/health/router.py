@@ -7,6 +7,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 
 import app
+from app.core.errors import STATUS_OF
 from app.delivery import s3
 from app.deps import AppSettings, JobQueue, Parser, Pool, Store
 
@@ -70,7 +71,7 @@ async def ready(store: Store, pool: Pool, jobs: JobQueue, settings: AppSettings,
             "checks": checks,
             "error": {"code": "not_ready", "message": f"Not ready: {', '.join(down)}."},
         }
-        return JSONResponse(body, status_code=503)
+        return JSONResponse(body, status_code=STATUS_OF["not_ready"])
     return JSONResponse({"status": "ok", "checks": checks})
 
 

@@ -104,14 +104,12 @@ def unpack(uploads: Iterable[Upload], limits: BulkLimits, *, room: int) -> list[
             raise _no_room(_bytes(documents), room)
         if budget < 0:
             raise AppError(
-                413,
                 "upload_too_large",
                 f"The documents of this request come to more than {limits.max_bytes:,} bytes once "
                 "unpacked. Split the upload into several requests.",
             )
         if len(documents) > limits.max_files:
             raise AppError(
-                413,
                 "too_many_files",
                 f"At most {limits.max_files} documents are accepted in one request (files inside ZIPs "
                 "count one by one). Split the upload into several requests.",
@@ -126,7 +124,6 @@ def _bytes(documents: Iterable[Document]) -> int:
 def _no_room(needed: int, room: int) -> AppError:
     mib = 1024 * 1024
     return AppError(
-        413,
         "session_full",
         f"These documents need {needed / mib:.1f} MiB, but only {max(room, 0) / mib:.1f} MiB can be kept now. "
         "Delete invoices you no longer need, upload fewer at once, or start a new session.",
@@ -159,7 +156,6 @@ def _too_many_entries(name: str, entries: int, limits: BulkLimits) -> Document:
     return Document(
         name,
         error=AppError(
-            413,
             "too_many_entries",
             f"The archive lists {entries:,} entries (or a directory as large); at most {limits.max_entries:,} "
             "are accepted. Split it into smaller archives.",
@@ -183,7 +179,6 @@ def _unpack_zip(upload: Upload, limits: BulkLimits, budget: int, room: int) -> l
     declared = sum(entry.file_size for entry in wanted if _entry_refusal(entry, limits) is None)
     if declared > budget:
         raise AppError(
-            413,
             "upload_too_large",
             f"The archive {name!r} unpacks to {declared:,} bytes, more than the {limits.max_bytes:,} bytes "
             "one request may hold. Split it into smaller archives.",
@@ -207,7 +202,6 @@ def _read_entry(archive: zipfile.ZipFile, entry: zipfile.ZipInfo, limits: BulkLi
         return Document(
             entry.filename,
             error=AppError(
-                422,
                 "nested_archive",
                 f"This entry is itself a {kind} archive; archives inside archives are not unpacked. "
                 "Put its documents in the outer ZIP.",
@@ -220,7 +214,6 @@ def _entry_refusal(entry: zipfile.ZipInfo, limits: BulkLimits) -> AppError | Non
     """Why an entry is refused from its directory record alone, before it is inflated."""
     if entry.flag_bits & 0x1:
         return AppError(
-            422,
             "encrypted_archive_entry",
             "This entry is password-protected; send the archive without a password.",
         )
@@ -228,7 +221,6 @@ def _entry_refusal(entry: zipfile.ZipInfo, limits: BulkLimits) -> AppError | Non
         return _file_too_large(entry.file_size, limits)
     if entry.file_size > RATIO_FLOOR_BYTES and entry.file_size > limits.max_ratio * max(entry.compress_size, 1):
         return AppError(
-            422,
             "suspicious_compression",
             f"This entry expands more than {limits.max_ratio:g} times its compressed size, as a zip bomb "
             "does; it was not unpacked.",
@@ -242,12 +234,11 @@ def _is_junk(path: str) -> bool:
 
 
 def _invalid_archive(name: str, reason: str) -> AppError:
-    return AppError(422, "invalid_archive", f"The ZIP entry or archive {name!r} cannot be unpacked: {reason}.")
+    return AppError("invalid_archive", f"The ZIP entry or archive {name!r} cannot be unpacked: {reason}.")
 
 
 def _unsupported_archive(kind: str) -> AppError:
     return AppError(
-        415,
         "unsupported_archive",
         f"This is a {kind} archive; only ZIP archives are unpacked. Send a ZIP or the files themselves.",
     )
@@ -255,7 +246,6 @@ def _unsupported_archive(kind: str) -> AppError:
 
 def _file_too_large(size: int, limits: BulkLimits) -> AppError:
     return AppError(
-        413,
         "file_too_large",
         f"This document is {size:,} bytes (unpacked), more than the limit of {limits.max_file_bytes:,} bytes.",
     )

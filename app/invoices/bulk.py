@@ -27,7 +27,7 @@ from app.sessions.token import Session
 log = logging.getLogger(__name__)
 
 _INTERNAL_ERROR = AppError(
-    500, "internal_error", "This document could not be read because of a fault in the service; try it again alone."
+    "internal_error", "This document could not be read because of a fault in the service; try it again alone."
 )
 
 

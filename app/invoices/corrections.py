@@ -36,7 +36,7 @@ _ANY = TypeAdapter(Any)
 
 
 def _invalid(field: str, message: str) -> AppError:
-    return AppError(422, "invalid_value", message, field=field)
+    return AppError("invalid_value", message, field=field)
 
 
 def _shown(value: object) -> str:
@@ -59,7 +59,7 @@ def parse_value(field: str, value: object) -> object:
     """``value`` as the type of ``field``, or a 422 that says what is expected."""
     if field not in EDITABLE:
         message = f"{field!r} cannot be corrected; fields that can: {', '.join(EDITABLE)}."
-        raise AppError(404, "unknown_field", message, field="field")
+        raise AppError("unknown_field", message, field="field")
     if field == "line_items":
         if value is None:
             return []

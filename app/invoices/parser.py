@@ -17,9 +17,6 @@ from app.parsing.errors import ArchiveNotDocument, ScannedDocumentNeedsOcr
 
 log = logging.getLogger(__name__)
 
-#: HTTP status for each document error the parsing core can raise (422 for all others).
-_DOCUMENT_ERROR_STATUS = {"empty_file": 400, "unsupported_media_type": 415}
-
 
 _BULK_HINT = (
     "The file is a ZIP archive (or a ZIP-based office document such as .docx), not one invoice PDF or XML. "
@@ -58,7 +55,7 @@ class DocumentParser:
             log.info("document refused", extra={"code": exc.code, "bytes": len(data or ocr or b"")})
             part = "ocr" if exc.code == "invalid_ocr" or data is None else "file"
             message = _BULK_HINT if isinstance(exc, ArchiveNotDocument) else exc.message
-            raise AppError(_DOCUMENT_ERROR_STATUS.get(exc.code, 422), exc.code, message, field=part) from None
+            raise AppError(exc.code, message, field=part) from None
         except AppError as exc:
             metrics.DOCUMENTS.labels(outcome=exc.code).inc()
             raise
@@ -76,7 +73,7 @@ class DocumentParser:
         try:
             result = await self.remote_ocr.recognise(data)
         except OcrUnavailable as exc:
-            raise AppError(503, "ocr_unavailable", str(exc), field="file", headers={"Retry-After": "60"}) from None
+            raise AppError("ocr_unavailable", str(exc), field="file", headers={"Retry-After": "60"}) from None
         except OcrRefused as exc:
             raise ScannedDocumentNeedsOcr(f"{exc} Send OCR output in the 'ocr' part.") from None
         return await self.pool.run(parse_remote_result, data, result, max_pages=self.max_pages)

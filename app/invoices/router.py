@@ -68,7 +68,6 @@ async def parse_invoice(
     by_name = {name: [part for part in parts if part.name == name] for name in _PARTS.names}
     if not parts or any(len(found) > 1 for found in by_name.values()):
         raise AppError(
-            400,
             "missing_file",
             "Send one document in the multipart part 'file', its OCR output in 'ocr', or both.",
             field="file",
@@ -108,9 +107,7 @@ async def parse_bulk(
         max_body_bytes=settings.bulk_max_bytes,
     )
     if not parts:
-        raise AppError(
-            400, "missing_file", "Send documents in repeated 'files' parts or a ZIP in 'zip'.", field="files"
-        )
+        raise AppError("missing_file", "Send documents in repeated 'files' parts or a ZIP in 'zip'.", field="files")
     uploads = []
     for part in parts:
         declared_zip = part.name == "zip" or "zip" in (part.content_type or "")
@@ -157,7 +154,7 @@ async def reprocess_invoice(
     if request.headers.get("content-type", "").startswith("multipart/"):
         parts = await read_multipart(request, _REPROCESS_PARTS, max_part_bytes=settings.max_upload_bytes, max_parts=1)
         if parts and not bytes(parts[0].data).strip():
-            raise AppError(400, "empty_file", "The 'ocr' part is empty.", field="ocr")
+            raise AppError("empty_file", "The 'ocr' part is empty.", field="ocr")
         ocr = bytes(parts[0].data) if parts else None
     return await service.reprocess_invoice(parser=parser, store=store, session=session, invoice_id=invoice_id, ocr=ocr)
 

@@ -102,7 +102,7 @@ async def load_inputs(*, store: SessionStore, session: Session, invoice_id: str)
 
 
 def _not_found(invoice_id: str) -> AppError:
-    return AppError(404, "invoice_not_found", f"No invoice {invoice_id!r} in this session.", field="id")
+    return AppError("invoice_not_found", f"No invoice {invoice_id!r} in this session.", field="id")
 
 
 async def get_invoice(*, store: SessionStore, session: Session, invoice_id: str) -> Invoice:
@@ -143,7 +143,6 @@ async def list_invoices(
         record = await store.load(session.id, cursor)
         if record is None:
             raise AppError(
-                400,
                 "invalid_cursor",
                 "The cursor is unknown or its invoice was deleted; start again without it.",
                 field="cursor",
@@ -185,7 +184,7 @@ async def update_invoice(
             raise _not_found(invoice_id)
         return changed
     raise AppError(
-        409, "edit_conflict", "The invoice kept changing while this change was saved; look at it again and retry."
+        "edit_conflict", "The invoice kept changing while this change was saved; look at it again and retry."
     )
 
 

@@ -43,7 +43,6 @@ class UploadedPart:
 
 def _too_large(limit: int, what: str, field_name: str | None = None) -> AppError:
     return AppError(
-        413,
         "file_too_large",
         f"{what} is larger than the limit of {limit:,} bytes. Upload a smaller file.",
         field=field_name,
@@ -80,9 +79,9 @@ class _PartCollector:
         filename = options.get(b"filename")
         content_type = self._headers.get(b"content-type")
         if name not in self.form.names:  # said before any count or size, which would mislead
-            raise AppError(400, "unexpected_part", f"Unexpected form part {name!r}. {self.form.hint}", field=name)
+            raise AppError("unexpected_part", f"Unexpected form part {name!r}. {self.form.hint}", field=name)
         if len(self.parts) >= self.max_parts:
-            raise AppError(413, "too_many_files", f"At most {self.max_parts} parts are accepted in one request.")
+            raise AppError("too_many_files", f"At most {self.max_parts} parts are accepted in one request.")
         self.parts.append(
             UploadedPart(
                 name=name,
@@ -108,7 +107,6 @@ async def read_multipart(
     boundary = options.get(b"boundary")
     if content_type != b"multipart/form-data" or not boundary:
         raise AppError(
-            415,
             "unsupported_media_type",
             "Send the upload as multipart/form-data (curl -F name=@file); /docs names the parts.",
         )
@@ -139,8 +137,8 @@ async def read_multipart(
         parser.finalize()
     except FormParserError:
         raise AppError(
-            400, "malformed_multipart", "The multipart body could not be read; check how it is encoded."
+            "malformed_multipart", "The multipart body could not be read; check how it is encoded."
         ) from None
     except ClientDisconnect:
-        raise AppError(400, "upload_incomplete", "The upload ended before the whole file arrived.") from None
+        raise AppError("upload_incomplete", "The upload ended before the whole file arrived.") from None
     return collector.parts

@@ -13,7 +13,6 @@ router = APIRouter(prefix="/api/v2/jobs", tags=["jobs"])
 
 def queue_unavailable() -> AppError:
     return AppError(
-        503,
         "queue_unavailable",
         "The job queue (Redis) cannot be reached right now; try again shortly.",
         headers={"Retry-After": "10"},
@@ -22,7 +21,6 @@ def queue_unavailable() -> AppError:
 
 def too_many_jobs() -> AppError:
     return AppError(
-        429,
         "too_many_jobs",
         f"This session has {MAX_PENDING_PER_SESSION} deliveries or exports waiting or running; "
         "wait for some to finish (see their status URLs) before queuing more.",
@@ -40,5 +38,5 @@ async def job_state(job_id: str, session: CurrentSession, jobs: JobQueue) -> Job
     except QueueUnavailable:
         raise queue_unavailable() from None
     if state is None:
-        raise AppError(404, "job_not_found", f"No job {job_id!r} in this session.", field="job_id")
+        raise AppError("job_not_found", f"No job {job_id!r} in this session.", field="job_id")
     return state

@@ -87,7 +87,6 @@ class RateLimitMiddleware:
             if count > limit:
                 retry_after = self.window_seconds - int(time.time()) % self.window_seconds
                 response = error_response(
-                    429,
                     "rate_limited",
                     f"Too many requests from this {kind}: at most {limit} per {self.window_seconds} s. "
                     f"Try again in {retry_after} s.",

@@ -20,7 +20,6 @@ from app.core.errors import AppError
 class SessionFull(AppError):
     def __init__(self, limit_bytes: int) -> None:
         super().__init__(
-            413,
             "session_full",
             f"This session already holds its limit of {limit_bytes // (1024 * 1024)} MiB of invoices. "
             "Delete invoices you no longer need, or start a new session.",
@@ -36,7 +35,6 @@ class SessionEnded(AppError):
 
     def __init__(self) -> None:
         super().__init__(
-            409,
             "session_ended",
             "This session was ended while the request ran, and nothing was kept. Start a new session.",
         )
@@ -47,7 +45,6 @@ class StoreFull(AppError):
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            503,
             "store_full",
             "The service is holding as many invoices as its memory allows. Try again in a few minutes, "
             "or delete invoices you no longer need.",
@@ -58,7 +55,6 @@ class StoreFull(AppError):
 class TooManySessions(AppError):
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            429,
             "too_many_sessions",
             "The service is holding as many sessions as it can. Try again in a few minutes.",
             headers={"Retry-After": str(retry_after)},

@@ -26,7 +26,6 @@ async def update_status(*, store: SessionStore, session: Session, invoice_id: st
             return None
         if ORDER.index(status) < ORDER.index(current):
             raise AppError(
-                422,
                 "invalid_transition",
                 f"The invoice is already {current}; tracking moves forward only "
                 f"({' → '.join(ORDER)}), so it cannot go back to {status}.",

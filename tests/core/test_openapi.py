@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from fastapi.testclient import TestClient
 
 from app.aliases import SEED_PATHS
-from app.core.errors import MAY_BE_UNAVAILABLE, NAMES_INVOICES_IN_BODY
-from tests.conftest import corpus_bytes, upload
+from app.core.errors import MAY_BE_UNAVAILABLE, NAMES_INVOICES_IN_BODY, STATUS_OF
+from tests.conftest import ROOT, corpus_bytes, upload
 
 
 def test_error_answers_are_documented_with_their_shape(client: TestClient) -> None:
@@ -41,3 +43,17 @@ def test_one_api_under_v2_with_the_seed_paths_as_deprecated_aliases(client: Test
     moved = client.post("/api/invoices/tracking/update-status", json={"invoice_id": invoice["id"], "status": "sent"})
     assert moved.status_code == 200
     assert client.get("/api/v2/tracking/dashboard").json()["pipeline"]["sent"]["count"] == 1
+
+
+def test_every_error_code_the_app_raises_has_its_status_in_the_one_table() -> None:
+    """Services raise codes; STATUS_OF alone knows the statuses, so a code missing from it would be
+    a 500 instead of its answer."""
+    raised: set[str] = set()
+    for path in (ROOT / "app").rglob("*.py"):
+        text = path.read_text()
+        raised |= set(re.findall(r'AppError\(\s*"([a-z_]+)"', text))
+        raised |= set(re.findall(r'super\(\).__init__\(\s*"([a-z_]+)"', text))
+        raised |= set(re.findall(r'error_response\(\s*"([a-z_]+)"', text))
+        raised |= set(re.findall(r'^    code = "([a-z_]+)"', text, re.MULTILINE))  # the parsing core's errors
+    assert len(raised) > 40
+    assert raised <= set(STATUS_OF), raised - set(STATUS_OF)
