@@ -7,7 +7,9 @@ from fastapi import APIRouter, status
 from app.delivery import service
 from app.delivery.log import Delivery
 from app.delivery.schemas import WebhookAccepted, WebhookRequest
-from app.deps import AppSettings, CurrentSession, JobQueue, Store
+from app.deps import AppSettings
+from app.jobs.deps import JobQueue
+from app.sessions.deps import CurrentSession, Store
 
 router = APIRouter(tags=["delivery"])
 

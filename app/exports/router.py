@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from app.aliases import add_deprecated_aliases
 from app.core.errors import ErrorBody
-from app.deps import AppSettings, CurrentSession, JobQueue, Pool, Store
+from app.deps import AppSettings, Pool
 from app.exports import handing
 from app.exports import stats as statistics
 from app.exports.download import WORKBOOK_OR_JOB, Delivery
@@ -22,6 +22,8 @@ from app.exports.workbook import SHEETS
 from app.invoices import service
 from app.invoices.query import InvoiceFilter, Sort
 from app.invoices.schemas import InvoiceId
+from app.jobs.deps import JobQueue
+from app.sessions.deps import CurrentSession, Store
 
 router = APIRouter(tags=["export"])
 

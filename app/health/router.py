@@ -9,7 +9,10 @@ from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, 
 import app
 from app.core.errors import STATUS_OF
 from app.delivery import s3
-from app.deps import AppSettings, JobQueue, Parser, Pool, Store
+from app.deps import AppSettings, Pool
+from app.invoices.deps import Parser
+from app.jobs.deps import JobQueue
+from app.sessions.deps import Store
 
 router = APIRouter(tags=["health"])
 

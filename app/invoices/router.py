@@ -3,9 +3,10 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request, Response, status
 
 from app.core.errors import AppError
-from app.deps import AppSettings, CurrentSession, Parser, Store
+from app.deps import AppSettings
 from app.invoices import bulk, service
 from app.invoices.archives import BulkLimits, Upload
+from app.invoices.deps import Parser
 from app.invoices.query import InvoiceFilter, Sort
 from app.invoices.schemas import (
     BatchDeleteRequest,
@@ -16,6 +17,7 @@ from app.invoices.schemas import (
     InvoicePage,
 )
 from app.invoices.uploads import FormParts, read_multipart
+from app.sessions.deps import CurrentSession, Store
 
 router = APIRouter(prefix="/api/v2/invoices", tags=["invoices"])
 

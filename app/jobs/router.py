@@ -5,8 +5,9 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.core.errors import AppError
-from app.deps import CurrentSession, JobQueue
 from app.jobs.backends import MAX_PENDING_PER_SESSION, JobState, QueueUnavailable
+from app.jobs.deps import JobQueue
+from app.sessions.deps import CurrentSession
 
 router = APIRouter(prefix="/api/v2/jobs", tags=["jobs"])
 

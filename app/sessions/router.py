@@ -1,8 +1,8 @@
 from fastapi import APIRouter, Request, Response, status
 
 from app.aliases import add_deprecated_aliases
-from app.deps import CookieSettings, CurrentSession, Signer, Store
 from app.sessions import service
+from app.sessions.deps import CookieSettings, CurrentSession, Signer, Store
 from app.sessions.schemas import SessionToken
 
 router = APIRouter(tags=["sessions"])

@@ -8,9 +8,10 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from app.aliases import add_deprecated_aliases
-from app.deps import AppSettings, CurrentSession, Store
+from app.deps import AppSettings
 from app.invoices.query import IsoDate
 from app.invoices.schemas import Invoice, InvoiceId, TrackingStatus
+from app.sessions.deps import CurrentSession, Store
 from app.tracking import service
 from app.tracking.dashboard import LAST_FORECAST_START, Dashboard
 
