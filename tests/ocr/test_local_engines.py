@@ -15,7 +15,7 @@ from app.ocr import rapid, scanned
 from app.ocr.pages import OcrFailed
 from app.ocr.scanned import LOCAL_ENGINES, OcrEngine, installed_engines, parse_with_ocr
 from app.parsing.errors import ScannedDocumentNeedsOcr
-from tests.conftest import need, upload
+from tests.conftest import need, upload, wait_until_ready
 from tests.ocr.pages import DATE, NUMBER, TOTAL, scanned_pdf
 
 INSTALL = {
@@ -88,8 +88,8 @@ def test_the_service_reads_scans_with_auto_and_is_ready(make_app: Callable[..., 
     client = make_app(ocr_engine="auto", ocr_languages="eng")
     info = client.get("/").json()
     assert (info["ocr_engine"], info["features"]["ocr"]) == ("tesseract+rapidocr", True)
-    ready = client.get("/health/ready")
-    assert ready.status_code == 200 and ready.json()["checks"]["ocr"] == "ok"
+    wait_until_ready(client)
+    assert client.get("/health/ready").json()["checks"]["ocr"] == "ok"
 
     response = upload(client, scanned_pdf(), "scan.pdf")
     assert response.status_code == 201, response.text

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from app.sessions.fallback import FallbackStore
 from app.sessions.redis_store import RedisStore
 from app.sessions.store import MemoryStore
-from tests.conftest import corpus_bytes, need, sample, upload
+from tests.conftest import corpus_bytes, need, sample, upload, wait_until_ready
 from tests.delivery.conftest import send_webhook
 from tests.delivery.receiver import SECRET
 from tests.integration.live import OwnRedis
@@ -40,6 +40,7 @@ def test_parsing_and_download_go_on_through_an_outage_and_the_session_rejoins_re
 ) -> None:
     settings = {"redis_url": own_redis.url, "redis_recheck_seconds": 0.2, "webhook_allowed_hosts": "127.0.0.1:9999"}
     instance, other_instance = make_app(**settings), make_app(**settings)
+    wait_until_ready(instance)
     bearer = {"Authorization": f"Bearer {instance.post('/api/auth/anonymous-session').json()['token']}"}
     before = upload(instance, corpus_bytes("us-invoice-01.pdf"), headers=bearer).json()
 
