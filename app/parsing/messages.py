@@ -1,0 +1,184 @@
+"""The invoices an e-mail carries: its attachments that are documents the service reads.
+
+One reader for every way a message arrives (a mailbox pull, an `.eml` upload, the command line).
+Real mail is messy, and each case is decided here once:
+
+* file names encoded by RFC 2231 or RFC 2047, or sent as raw bytes in GB18030/GBK by some Chinese
+  mail clients, are decoded;
+* a forwarded message (``message/rfc822``) is read for its own attachments;
+* a document is known by its content, not its declared type: a PDF sent as
+  ``application/octet-stream``, or inline without a file name, is still a PDF;
+* an S/MIME-signed message is read for its content; an encrypted or opaque-signed one cannot be;
+* a part over the size limit, a TNEF ``winmail.dat`` (Outlook's wrapper) and a message whose MIME
+  structure is broken are skipped with a reason, never half-read.
+
+Images count only as attachments (a scan sent by mail), not inline (a logo in the signature).
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+from dataclasses import dataclass, field
+from email.errors import MessageDefect, MultipartInvariantViolationDefect, StartBoundaryNotFoundDefect
+from email.message import EmailMessage, Message
+from email.utils import parsedate_to_datetime
+
+from app.parsing.einvoice import looks_like_xml
+
+#: What a document's first bytes say it is.
+_SIGNATURES = {
+    b"%PDF-": "pdf",
+    b"PK\x03\x04": "zip",
+    b"\xff\xd8\xff": "image",
+    b"\x89PNG\r\n\x1a\n": "image",
+    b"II*\x00": "image",
+    b"MM\x00*": "image",
+}
+_EXTENSIONS = {"pdf": ".pdf", "xml": ".xml", "zip": ".zip", "image": ".img"}
+#: MIME defects after which a message's parts cannot be trusted to be what they seem.
+_BROKEN = (MultipartInvariantViolationDefect, StartBoundaryNotFoundDefect)
+_OPAQUE_SMIME = {"application/pkcs7-mime", "application/x-pkcs7-mime"}
+_TNEF = "application/ms-tnef"
+
+
+@dataclass(frozen=True)
+class Attachment:
+    file_name: str
+    data: bytes
+    kind: str  # pdf, xml, zip or image
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A part (or, with no file name, the whole message) left out, and why, for the person."""
+
+    file_name: str | None
+    code: str
+    reason: str
+
+
+@dataclass
+class MessageDocuments:
+    sender: str | None = None
+    subject: str | None = None
+    date: str | None = None  # ISO 8601, when the message states a readable one
+    message_id: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+
+
+def document_kind(data: bytes) -> str | None:
+    """pdf, xml, zip or image by the content's first bytes; None for anything else."""
+    head = data[:1024]
+    for signature, kind in _SIGNATURES.items():
+        if head.startswith(signature) or (kind == "pdf" and signature in head):
+            return kind
+    return "xml" if looks_like_xml(head) else None
+
+
+def read_message(raw: bytes, *, max_part_bytes: int) -> MessageDocuments:
+    """The message's headers and the documents among its parts (see the module's docstring)."""
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    assert isinstance(message, EmailMessage)
+    found = MessageDocuments(
+        sender=_header(message, "From"),
+        subject=_header(message, "Subject"),
+        date=_date(message),
+        message_id=_header(message, "Message-ID"),
+    )
+    if _is_broken(message):
+        found.skipped.append(
+            Skipped(None, "malformed_message", "The message's MIME structure is broken; nothing in it was read.")
+        )
+        return found
+    for number, part in enumerate(message.walk(), start=1):
+        if part.is_multipart() or part.get_content_type() == "message/rfc822":
+            continue  # their parts come next in the walk
+        name = _file_name(part)
+        content_type = part.get_content_type()
+        if content_type in _OPAQUE_SMIME:
+            found.skipped.append(
+                Skipped(name, "encrypted_message", "An S/MIME encrypted or opaque-signed part cannot be read.")
+            )
+            continue
+        if content_type == _TNEF or (name or "").lower() == "winmail.dat":
+            found.skipped.append(
+                Skipped(name, "tnef_attachment", "Outlook's winmail.dat wrapper is not read; ask for the PDF itself.")
+            )
+            continue
+        data = part.get_payload(decode=True)
+        if not isinstance(data, bytes) or not data:
+            continue
+        kind = document_kind(data)
+        attached = part.get_content_disposition() == "attachment"
+        if kind is None or (kind == "image" and not attached) or (kind == "xml" and not (attached or name)):
+            continue  # text, HTML, signatures, logos: not a document
+        if len(data) > max_part_bytes:
+            found.skipped.append(
+                Skipped(name, "file_too_large", f"The attachment is larger than the limit of {max_part_bytes:,} bytes.")
+            )
+            continue
+        found.attachments.append(Attachment(name or f"attachment-{number}{_EXTENSIONS[kind]}", data, kind))
+    return found
+
+
+def _is_broken(message: Message) -> bool:
+    return any(isinstance(defect, _BROKEN) for part in message.walk() for defect in _defects(part))
+
+
+def _defects(part: Message) -> list[MessageDefect]:
+    return list(getattr(part, "defects", []))
+
+
+def _header(message: EmailMessage, name: str) -> str | None:
+    try:
+        value = message.get(name)
+    except (ValueError, IndexError):  # a header the policy cannot parse
+        return None
+    text = str(value).strip() if value is not None else ""
+    return _repaired(text) or None
+
+
+def _date(message: EmailMessage) -> str | None:
+    text = _header(message, "Date")
+    try:
+        return parsedate_to_datetime(text).isoformat() if text else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _file_name(part: Message) -> str | None:
+    """The part's file name, decoded however it was sent (RFC 2231, RFC 2047 or raw bytes)."""
+    try:
+        name = part.get_filename()
+    except (ValueError, LookupError):  # an unknown charset in its encoding
+        name = None
+    if name and "\ufffd" in name:  # raw 8-bit bytes, which the parsed header has replaced
+        name = _raw_file_name(part) or name
+    return _repaired(name.strip()) if name and name.strip() else None
+
+
+def _raw_file_name(part: Message) -> str | None:
+    """The file name as the header's bytes hold it (kept as surrogates by the parser)."""
+    for header, value in part.raw_items():
+        if header.lower() in ("content-disposition", "content-type"):
+            found = re.search(r'(?:file)?name="?([^";\r\n]+)', str(value))
+            if found:
+                return found.group(1)
+    return None
+
+
+def _repaired(text: str) -> str:
+    """Text some mail clients send as raw 8-bit bytes (GB18030/GBK, not declared) arrives with
+    the bytes kept as surrogates: read them as UTF-8 if they are, else as GB18030."""
+    if not any("\udc80" <= char <= "\udcff" for char in text):
+        return text
+    raw = text.encode("utf-8", "surrogateescape")
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return raw.decode("utf-8", "replace")
