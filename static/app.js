@@ -40,16 +40,17 @@ async function uploadAll(files) {
     statusLine.className = "";
     statusLine.textContent = `Reading ${file.name} (${done + 1} of ${files.length})…`;
     const form = new FormData();
-    // an archive goes to the bulk upload, which parses every invoice inside
+    // an archive or an e-mail goes to the bulk upload, which parses every invoice inside
     const isZip = /\.zip$/i.test(file.name) || /zip/.test(file.type);
-    form.append(isZip ? "zip" : "file", file);
-    const path = isZip ? "/api/v2/invoices/bulk" : "/api/v2/invoices/parse";
+    const isContainer = isZip || /\.eml$/i.test(file.name) || file.type === "message/rfc822";
+    form.append(isZip ? "zip" : isContainer ? "files" : "file", file);
+    const path = isContainer ? "/api/v2/invoices/bulk" : "/api/v2/invoices/parse";
     const response = await api(path, { method: "POST", body: form });
     if (!response.ok) {
       const { error } = await response.json();
       statusLine.className = "error";
       statusLine.textContent = `${file.name}: ${error.message}`;
-    } else if (isZip) {
+    } else if (isContainer) {
       const { summary } = await response.json();
       if (summary.failed) {
         statusLine.className = "error";

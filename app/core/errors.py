@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 
 #: The HTTP status answering each error code: the only place that knows them.
 STATUS_OF = {
+    "malformed_message": 422,
+    "encrypted_message": 422,
+    "tnef_attachment": 422,
+    "no_documents_in_message": 422,
     "bad_request": 400,
     "empty_file": 400,
     "http_error": 400,

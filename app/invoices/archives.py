@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.core.errors import AppError
+from app.parsing.messages import looks_like_message, read_message
 
 #: Entries an archiver adds beside the documents (macOS resource forks, Finder and Explorer files).
 _JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
@@ -92,6 +93,8 @@ def unpack(uploads: Iterable[Upload], limits: BulkLimits, *, room: int) -> list[
     for upload in uploads:
         if is_zip_upload(upload):
             found = _unpack_zip(upload, limits, budget, room - _bytes(documents))
+        elif looks_like_message(upload.data):
+            found = _unpack_message(upload, limits, budget, room - _bytes(documents))
         elif kind := archive_kind(upload.data):
             found = [Document(upload.file_name, error=_unsupported_archive(kind))]
         elif len(upload.data) > limits.max_file_bytes:
@@ -114,6 +117,34 @@ def unpack(uploads: Iterable[Upload], limits: BulkLimits, *, room: int) -> list[
                 f"At most {limits.max_files} documents are accepted in one request (files inside ZIPs "
                 "count one by one). Split the upload into several requests.",
             )
+    return documents
+
+
+def _unpack_message(upload: Upload, limits: BulkLimits, budget: int, room: int) -> list[Document]:
+    """The documents attached to an e-mail (app/parsing/messages.py), each named after the message;
+    a ZIP among them is unpacked as one sent alone, and what was skipped keeps its reason."""
+    name = upload.file_name or "message.eml"
+    message = read_message(upload.data, max_part_bytes=max(limits.max_file_bytes, limits.max_bytes))
+    documents: list[Document] = []
+    for attachment in message.attachments:
+        inner = f"{name}/{attachment.file_name}"
+        if attachment.kind == "zip":
+            zipped = Upload(file_name=inner, data=attachment.data, declared_zip=True)
+            documents.extend(_unpack_zip(zipped, limits, budget - _bytes(documents), room - _bytes(documents)))
+        elif attachment.kind == "image":
+            refusal = "Images attached to e-mails are not read yet; send the scan as a PDF."
+            documents.append(Document(inner, error=AppError("unsupported_media_type", refusal)))
+        elif len(attachment.data) > limits.max_file_bytes:
+            documents.append(Document(inner, error=_file_too_large(len(attachment.data), limits)))
+        else:
+            documents.append(Document(inner, attachment.data))
+    for skipped in message.skipped:
+        documents.append(
+            Document(f"{name}/{skipped.file_name or '(message)'}", error=AppError(skipped.code, skipped.reason))
+        )
+    if not documents:
+        nothing = "The e-mail has no PDF, e-invoice XML or ZIP attached."
+        documents.append(Document(name, error=AppError("no_documents_in_message", nothing)))
     return documents
 
 

@@ -9,10 +9,17 @@ from app.parsing.amounts import in_range, to_money
 from app.parsing.currency import detect_currency
 from app.parsing.dates import numeric_order_hint
 from app.parsing.einvoice import looks_like_xml, read_xml
-from app.parsing.errors import ArchiveNotDocument, EmptyDocument, ScannedDocumentNeedsOcr, UnsupportedDocument
+from app.parsing.errors import (
+    ArchiveNotDocument,
+    EmptyDocument,
+    MessageNotDocument,
+    ScannedDocumentNeedsOcr,
+    UnsupportedDocument,
+)
 from app.parsing.fields import Found, find_due_date, find_invoice_date, find_invoice_number
 from app.parsing.layout import Line, Word, group_lines
 from app.parsing.lineitems import find_line_items
+from app.parsing.messages import looks_like_message
 from app.parsing.misreads import restore
 from app.parsing.model import AMOUNT_FIELDS, MAX_LINE_ITEMS, ExtractedInvoice, ParseWarning
 from app.parsing.ocr_input import read_ocr
@@ -42,6 +49,11 @@ def parse_document(data: bytes | None, *, ocr: bytes | None = None, max_pages: i
     the OCR). Raises a DocumentError subclass when the input cannot be used."""
     if data is not None and data.startswith(_ZIP_MAGIC):
         raise ArchiveNotDocument("The file is a ZIP archive, not one invoice. Send archives to the bulk upload.")
+    if data is not None and looks_like_message(data):
+        raise MessageNotDocument(
+            "The file is an e-mail, which may carry several invoices. Send it to POST "
+            "/api/v2/invoices/bulk, which parses every invoice attached to it."
+        )
     if ocr is not None and ocr.strip():
         if data is not None and data.strip() and not (looks_like_pdf(data) or looks_like_xml(data)):
             raise UnsupportedDocument(

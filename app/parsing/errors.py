@@ -25,6 +25,10 @@ class ArchiveNotDocument(UnsupportedDocument):
     would find, which would silently keep one and drop the rest)."""
 
 
+class MessageNotDocument(UnsupportedDocument):
+    """An e-mail (.eml) sent where one document is expected: it may carry several invoices."""
+
+
 class EncryptedDocument(DocumentError):
     code = "encrypted_pdf"
 

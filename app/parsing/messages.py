@@ -69,6 +69,21 @@ class MessageDocuments:
     skipped: list[Skipped] = field(default_factory=list)
 
 
+_HEADER_LINE = re.compile(rb"[A-Za-z][A-Za-z0-9-]*:[ \t]")
+_MESSAGE_HEADERS = (b"from:", b"mime-version:", b"received:", b"message-id:", b"return-path:")
+
+
+def looks_like_message(data: bytes) -> bool:
+    """An e-mail as saved by a mail client (.eml): header lines first, a From or MIME-Version
+    among them, a blank line before the body."""
+    head = data[:16384]
+    blank = min((at for at in (head.find(b"\r\n\r\n"), head.find(b"\n\n")) if at > 0), default=-1)
+    if blank < 0 or not _HEADER_LINE.match(head):
+        return False
+    headers = head[:blank].lower()
+    return any(headers.startswith(name) or b"\n" + name in headers for name in _MESSAGE_HEADERS)
+
+
 def document_kind(data: bytes) -> str | None:
     """pdf, xml, zip or image by the content's first bytes; None for anything else."""
     head = data[:1024]

@@ -7,6 +7,7 @@ import io
 import random
 import zipfile
 from collections.abc import Callable
+from email.message import EmailMessage
 from typing import Any
 
 import pytest
@@ -280,3 +281,36 @@ def test_an_archive_listing_the_same_data_many_times_inflates_nothing(client: Te
     response = client.post("/api/v2/invoices/bulk", files={"zip": ("dense.zip", dense, "application/zip")})
     assert (response.status_code, response.json()["error"]["code"]) == (413, "upload_too_large")
     assert client.get("/api/v2/invoices").json()["items"] == []
+
+
+def _email_with(*attachments: tuple[str, bytes, str]) -> bytes:
+    message = EmailMessage()
+    message["From"], message["To"], message["Subject"] = "ap@vendor.example", "me@buyer.example", "Invoices"
+    message.set_content("Two invoices and our terms.")
+    for name, data, subtype in attachments:
+        message.add_attachment(data, maintype="application", subtype=subtype, filename=name)
+    return message.as_bytes()
+
+
+def test_an_email_s_attached_invoices_are_parsed_one_by_one(client: TestClient) -> None:
+    mail = _email_with(
+        ("us.pdf", corpus_bytes("us-invoice-01.pdf"), "pdf"),
+        ("more.zip", make_zip({"de.pdf": corpus_bytes("de-rechnung-01.pdf")}), "zip"),
+        ("winmail.dat", b"\x78\x9f\x3e\x22", "ms-tnef"),
+    )
+    response = post_bulk(client, [("files", ("march.eml", mail, "message/rfc822"))])
+    assert response.status_code == 200
+    results = {result["file_name"]: result for result in response.json()["results"]}
+    assert set(results) == {"march.eml/us.pdf", "de.pdf", "march.eml/winmail.dat"}  # ZIP entries: their path
+    assert results["march.eml/us.pdf"]["invoice"]["invoice_number"]
+    assert results["de.pdf"]["invoice"]["currency"] == "EUR"
+    assert results["march.eml/winmail.dat"]["error"]["code"] == "tnef_attachment"
+    empty = post_bulk(client, [("files", ("note.eml", _email_with(), "message/rfc822"))]).json()
+    assert empty["results"][0]["error"]["code"] == "no_documents_in_message"
+
+
+def test_an_email_on_the_single_endpoint_is_sent_to_bulk(client: TestClient) -> None:
+    mail = _email_with(("us.pdf", corpus_bytes("us-invoice-01.pdf"), "pdf"))
+    response = client.post("/api/v2/invoices/parse", files={"file": ("march.eml", mail, "message/rfc822")})
+    assert response.status_code == 415
+    assert "/api/v2/invoices/bulk" in response.json()["error"]["message"]
