@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
@@ -41,3 +42,20 @@ def test_a_file_that_is_no_invoice(tmp_path: Path, capsys: pytest.CaptureFixture
     notes.write_text("# not an invoice")
     status, answer = _run(capsys, str(notes))
     assert status == 1 and answer["error"]["code"] == "unsupported_media_type"  # type: ignore[index]
+
+
+def test_an_email_stands_for_its_attached_invoices(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    message = EmailMessage()
+    message["From"], message["Subject"] = "ap@vendor.example", "Invoices"
+    message.set_content("Attached.")
+    message.add_attachment(corpus_bytes("uk-invoice-01.pdf"), maintype="application", subtype="pdf", filename="a.pdf")
+    ubl = (ROOT / "tests" / "samples" / "ubl_invoice.xml").read_bytes()
+    message.add_attachment(ubl, maintype="application", subtype="xml", filename="b.xml")
+    mail = tmp_path / "march.eml"
+    mail.write_bytes(message.as_bytes())
+    status, results = _run(capsys, str(mail))
+    assert status == 0
+    assert [(r["file"], r["invoice"]["input_format"]) for r in results] == [  # type: ignore[union-attr, index]
+        (f"{mail}/a.pdf", "pdf_text"),
+        (f"{mail}/b.xml", "xml"),
+    ]
