@@ -19,10 +19,6 @@ log = logging.getLogger(__name__)
 
 #: The HTTP status answering each error code: the only place that knows them.
 STATUS_OF = {
-    "malformed_message": 422,
-    "encrypted_message": 422,
-    "tnef_attachment": 422,
-    "no_documents_in_message": 422,
     "bad_request": 400,
     "empty_file": 400,
     "http_error": 400,
@@ -53,6 +49,7 @@ STATUS_OF = {
     "unsupported_media_type": 415,
     "corrupt_pdf": 422,
     "encrypted_archive_entry": 422,
+    "encrypted_message": 422,
     "encrypted_pdf": 422,
     "hostile_xml": 422,
     "invalid_archive": 422,
@@ -61,11 +58,14 @@ STATUS_OF = {
     "invalid_transition": 422,
     "invalid_value": 422,
     "invalid_xml": 422,
+    "malformed_message": 422,
     "nested_archive": 422,
+    "no_documents_in_message": 422,
     "parse_resources_exceeded": 422,
     "parse_timeout": 422,
     "scanned_pdf_needs_ocr": 422,
     "suspicious_compression": 422,
+    "tnef_attachment": 422,
     "too_many_pages": 422,
     "unparseable_document": 422,
     "validation_error": 422,
