@@ -48,6 +48,8 @@ STATUS_OF = {
     "unsupported_archive": 415,
     "unsupported_media_type": 415,
     "corrupt_pdf": 422,
+    "corrupt_image": 422,
+    "image_too_large": 413,
     "encrypted_archive_entry": 422,
     "encrypted_message": 422,
     "encrypted_pdf": 422,

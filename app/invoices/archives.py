@@ -14,10 +14,10 @@ import posixpath
 import zipfile
 import zlib
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from app.core.errors import AppError
-from app.parsing.messages import looks_like_message, read_message
+from app.parsing.messages import MessageDocuments, looks_like_message, read_message
 
 #: Entries an archiver adds beside the documents (macOS resource forks, Finder and Explorer files).
 _JUNK_NAMES = {".ds_store", "thumbs.db", "desktop.ini"}
@@ -121,31 +121,32 @@ def unpack(uploads: Iterable[Upload], limits: BulkLimits, *, room: int) -> list[
 
 
 def _unpack_message(upload: Upload, limits: BulkLimits, budget: int, room: int) -> list[Document]:
-    """The documents attached to an e-mail (app/parsing/messages.py), each named after the message;
-    a ZIP among them is unpacked as one sent alone, and what was skipped keeps its reason."""
+    """The documents attached to an uploaded e-mail, each named after the message."""
     name = upload.file_name or "message.eml"
-    message = read_message(upload.data, max_part_bytes=max(limits.max_file_bytes, limits.max_bytes))
+    _, documents = unpack_message(upload.data, limits, budget=budget, room=room)
+    return [replace(document, file_name=f"{name}/{document.file_name}") for document in documents]
+
+
+def unpack_message(raw: bytes, limits: BulkLimits, *, budget: int, room: int) -> tuple[MessageDocuments, list[Document]]:
+    """The message's headers, and the documents attached to it (app/parsing/messages.py) named by
+    their file names: a ZIP among them unpacked as one sent alone, an image as a scan, and what was
+    skipped or is too large kept with its reason."""
+    message = read_message(raw, max_part_bytes=max(limits.max_file_bytes, limits.max_bytes))
     documents: list[Document] = []
     for attachment in message.attachments:
-        inner = f"{name}/{attachment.file_name}"
         if attachment.kind == "zip":
-            zipped = Upload(file_name=inner, data=attachment.data, declared_zip=True)
+            zipped = Upload(file_name=attachment.file_name, data=attachment.data, declared_zip=True)
             documents.extend(_unpack_zip(zipped, limits, budget - _bytes(documents), room - _bytes(documents)))
-        elif attachment.kind == "image":
-            refusal = "Images attached to e-mails are not read yet; send the scan as a PDF."
-            documents.append(Document(inner, error=AppError("unsupported_media_type", refusal)))
         elif len(attachment.data) > limits.max_file_bytes:
-            documents.append(Document(inner, error=_file_too_large(len(attachment.data), limits)))
+            documents.append(Document(attachment.file_name, error=_file_too_large(len(attachment.data), limits)))
         else:
-            documents.append(Document(inner, attachment.data))
+            documents.append(Document(attachment.file_name, attachment.data))
     for skipped in message.skipped:
-        documents.append(
-            Document(f"{name}/{skipped.file_name or '(message)'}", error=AppError(skipped.code, skipped.reason))
-        )
+        documents.append(Document(skipped.file_name or "(message)", error=AppError(skipped.code, skipped.reason)))
     if not documents:
-        nothing = "The e-mail has no PDF, e-invoice XML or ZIP attached."
-        documents.append(Document(name, error=AppError("no_documents_in_message", nothing)))
-    return documents
+        nothing = "The e-mail has no PDF, e-invoice XML, image or ZIP attached."
+        documents.append(Document("(message)", error=AppError("no_documents_in_message", nothing)))
+    return message, documents
 
 
 def _bytes(documents: Iterable[Document]) -> int:

@@ -11,9 +11,11 @@ from app.core import metrics
 from app.core.errors import AppError
 from app.core.pool import ParsePool
 from app.ocr.baidu import BaiduVatOcr, OcrRefused, OcrUnavailable
+from app.ocr.images import scan_to_pdf
 from app.ocr.scanned import OcrEngine, check_engine, parse_remote_result, parse_with_ocr
 from app.parsing import DocumentError, ExtractedInvoice
 from app.parsing.errors import ArchiveNotDocument, ScannedDocumentNeedsOcr
+from app.parsing.messages import document_kind
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,16 @@ class DocumentParser:
             self._ocr_loaded = True
         return True
 
+    async def as_document(self, data: bytes) -> bytes:
+        """A scan sent as an image (JPEG, PNG, TIFF) as the scanned PDF that is read and kept in
+        its place (app/ocr/images.py); any other document as it is."""
+        if document_kind(data) != "image":
+            return data
+        try:
+            return await self.pool.run(scan_to_pdf, data, max_pages=self.max_pages)
+        except DocumentError as exc:
+            raise _refused(exc, data, part="file") from None
+
     async def parse(self, data: bytes | None, *, ocr: bytes | None) -> tuple[ExtractedInvoice, float]:
         """The parse and its time in milliseconds, or the AppError a refused document gets (naming
         the part at fault)."""
@@ -51,11 +63,8 @@ class DocumentParser:
         try:
             extracted = await self._extract(data, ocr=ocr)
         except DocumentError as exc:
-            metrics.DOCUMENTS.labels(outcome=exc.code).inc()
-            log.info("document refused", extra={"code": exc.code, "bytes": len(data or ocr or b"")})
             part = "ocr" if exc.code == "invalid_ocr" or data is None else "file"
-            message = _BULK_HINT if isinstance(exc, ArchiveNotDocument) else exc.message
-            raise AppError(exc.code, message, field=part) from None
+            raise _refused(exc, data or ocr, part=part) from None
         except AppError as exc:
             metrics.DOCUMENTS.labels(outcome=exc.code).inc()
             raise
@@ -77,3 +86,11 @@ class DocumentParser:
         except OcrRefused as exc:
             raise ScannedDocumentNeedsOcr(f"{exc} Send OCR output in the 'ocr' part.") from None
         return await self.pool.run(parse_remote_result, data, result, max_pages=self.max_pages)
+
+
+def _refused(exc: DocumentError, data: bytes | None, *, part: str) -> AppError:
+    """The API's error for a document the core refused, counted and logged (by code and size)."""
+    metrics.DOCUMENTS.labels(outcome=exc.code).inc()
+    log.info("document refused", extra={"code": exc.code, "bytes": len(data or b"")})
+    message = _BULK_HINT if isinstance(exc, ArchiveNotDocument) else exc.message
+    return AppError(exc.code, message, field=part)

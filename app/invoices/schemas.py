@@ -28,12 +28,25 @@ class TrackingEvent(BaseModel):
     at: datetime
 
 
+class EmailOrigin(BaseModel):
+    """The message an invoice came attached to (source "email")."""
+
+    from_: str | None = Field(default=None, alias="from", serialization_alias="from")
+    subject: str | None = None
+    date: str | None = Field(default=None, description="as the message states it, ISO 8601")
+    message_id: str | None = None
+    attachment: str | None = Field(default=None, description="the attachment's file name (in a ZIP: the entry's path)")
+
+    model_config = {"populate_by_name": True}
+
+
 class Invoice(ExtractedInvoice):
     """An invoice as the session holds it: what the parser read plus its review state."""
 
     id: str
     file_name: str | None = None
     source: Source = "upload"
+    email: EmailOrigin | None = Field(default=None, description="for source email: the message it came with")
     status: Status = "parsed"
     corrections: list[Correction] = Field(default_factory=list)
     tracking_status: TrackingStatus = "draft"

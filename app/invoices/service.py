@@ -13,7 +13,7 @@ from app.invoices import corrections, records
 from app.invoices.inputs import Inputs, pack, unpack
 from app.invoices.parser import DocumentParser
 from app.invoices.query import InvoiceFilter, Sort, after, ordered
-from app.invoices.schemas import BatchDeleteResult, Invoice, InvoicePage, Source, Status
+from app.invoices.schemas import BatchDeleteResult, EmailOrigin, Invoice, InvoicePage, Source, Status
 from app.parsing import ExtractedInvoice
 from app.sessions.store import RecordChanged, SessionStore
 from app.sessions.token import Session
@@ -38,9 +38,12 @@ async def parse_into_session(
     file_name: str | None,
     source: Source,
     ocr: bytes | None = None,
+    email: EmailOrigin | None = None,
 ) -> Invoice:
     """Parse one document (and/or its OCR output) in the pool and keep the result and the inputs
-    (the document and the OCR output) in the session."""
+    (the document and the OCR output) in the session. A scan sent as an image is kept as the PDF
+    it becomes."""
+    data = await parser.as_document(data) if data else data
     original = pack(Inputs(document=data or None, ocr=ocr or None))
     extracted, parse_ms = await parser.parse(data, ocr=ocr)
     invoice = Invoice(
@@ -48,6 +51,7 @@ async def parse_into_session(
         id=_new_id(),
         file_name=file_name,
         source=source,
+        email=email,
         status=_review_status(extracted),
         parsed_timestamp=datetime.now(UTC),
         parse_ms=parse_ms,
@@ -81,7 +85,7 @@ async def reprocess_invoice(
         seconds, and corrections or tracking made during it must not be lost)."""
         renewed = Invoice(
             **extracted.model_dump(),
-            **current.model_dump(include={"id", "file_name", "source", "tracking_status", "tracking_history"}),
+            **current.model_dump(include={"id", "file_name", "source", "email", "tracking_status", "tracking_history"}),
             status=_review_status(extracted),
             parsed_timestamp=datetime.now(UTC),
             parse_ms=parse_ms,

@@ -57,3 +57,13 @@ class HostileXml(DocumentError):
 
 class InvalidOcr(DocumentError):
     code = "invalid_ocr"
+
+
+class CorruptImage(DocumentError):
+    code = "corrupt_image"
+
+
+class ImageTooLarge(DocumentError):
+    """More pixels than a scanned page needs: refused before the image is decoded."""
+
+    code = "image_too_large"

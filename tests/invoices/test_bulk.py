@@ -301,9 +301,9 @@ def test_an_email_s_attached_invoices_are_parsed_one_by_one(client: TestClient) 
     response = post_bulk(client, [("files", ("march.eml", mail, "message/rfc822"))])
     assert response.status_code == 200
     results = {result["file_name"]: result for result in response.json()["results"]}
-    assert set(results) == {"march.eml/us.pdf", "de.pdf", "march.eml/winmail.dat"}  # ZIP entries: their path
+    assert set(results) == {"march.eml/us.pdf", "march.eml/de.pdf", "march.eml/winmail.dat"}  # ZIP entries: their path
     assert results["march.eml/us.pdf"]["invoice"]["invoice_number"]
-    assert results["de.pdf"]["invoice"]["currency"] == "EUR"
+    assert results["march.eml/de.pdf"]["invoice"]["currency"] == "EUR"
     assert results["march.eml/winmail.dat"]["error"]["code"] == "tnef_attachment"
     empty = post_bulk(client, [("files", ("note.eml", _email_with(), "message/rfc822"))]).json()
     assert empty["results"][0]["error"]["code"] == "no_documents_in_message"
