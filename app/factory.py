@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from functools import partial
 from pathlib import Path
 
+from anyio.from_thread import BlockingPortal
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
@@ -27,11 +28,15 @@ from app.delivery import service as delivery_service
 from app.delivery.router import router as delivery_router
 from app.exports.router import router as exports_router
 from app.health.router import router as health_router
+from app.invoices.archives import bulk_limits
 from app.invoices.parser import DocumentParser
 from app.invoices.router import router as invoices_router
 from app.invoices.uploads import multipart_room
 from app.jobs.backends import Jobs, LocalJobs, RqJobs
 from app.jobs.router import router as jobs_router
+from app.mail.jobs import MailServices
+from app.mail.router import router as mail_router
+from app.mail.service import reach as mail_reach
 from app.observability import ObservabilityMiddleware
 from app.ocr.baidu import BaiduVatOcr
 from app.ocr.cache import MemoryResultCache, RedisResultCache, ResultCache
@@ -126,7 +131,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await store.start()
         await jobs.start()
         try:
-            yield
+            async with BlockingPortal() as portal:
+                if isinstance(jobs, LocalJobs):  # a mailbox pull in this process parses into this store
+                    jobs.services = MailServices(
+                        portal=portal,
+                        parser=application.state.parser,
+                        store=store,
+                        reach=mail_reach(settings),
+                        limits=bulk_limits(settings),
+                    )
+                yield
         finally:
             warming.cancel()
             await jobs.close()
@@ -166,7 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.state.features = {
         "redis": bool(settings.redis_url),
         "s3": settings.enable_s3,
-        "imap": False,
+        "imap": True,  # mailbox pulls (IMAP and POP3): jobs run in this process or on RQ's `mail` queue
         "ocr": engine.description != "none",
     }
 
@@ -206,6 +220,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(tracking_router)
     application.include_router(delivery_router)
     application.include_router(jobs_router)
+    application.include_router(mail_router)
     serve_api_docs(application)
     application.mount("/static", StaticFiles(directory=STATIC_DIR, html=True), name="static")
     return application

@@ -144,6 +144,28 @@ class Settings(BaseSettings):
     s3_url_expires: int = Field(default=3600, ge=60, le=7 * 86_400)
     s3_retry_schedule: str = "5,30,120"
 
+    # Mailbox pulls (POST /api/v2/mail/pull) and the mail pipeline (`python -m workers` with MAIL_HOST)
+    mail_allowed_hosts: str = ""
+    mail_allow_plaintext: bool = False
+    mail_ca_file: str | None = None
+    mail_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
+    mail_max_messages: int = Field(default=500, ge=1, le=10_000)
+    mail_retry_schedule: str = "30,120,600"
+    mail_protocol: Literal["imap", "pop3"] = "imap"
+    mail_host: str | None = None
+    mail_port: int | None = Field(default=None, ge=1, le=65535)
+    mail_security: Literal["tls", "starttls", "plain"] = "tls"
+    mail_username: str | None = None
+    mail_password: SecretStr | None = None
+    mail_access_token: SecretStr | None = None
+    mail_folder: str = "INBOX"
+    mail_mark: Literal["keyword", "move", "delete"] = "keyword"
+    mail_keyword: str = Field(default="$InvoiceImported", pattern=r"^\$?[A-Za-z0-9_.-]{1,64}$")
+    mail_move_to: str | None = None
+    mail_poll_seconds: float = Field(default=60.0, ge=1)
+    mail_webhook_url: str | None = None
+    mail_s3: bool = False
+
     # Tracking
     payment_terms_days: int = Field(default=30, ge=0, le=365)
 
@@ -169,13 +191,21 @@ class Settings(BaseSettings):
         "s3_bucket",
         "s3_region",
         "s3_endpoint_url",
+        "mail_ca_file",
+        "mail_host",
+        "mail_port",
+        "mail_username",
+        "mail_password",
+        "mail_access_token",
+        "mail_move_to",
+        "mail_webhook_url",
         mode="before",
     )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("webhook_retry_schedule", "s3_retry_schedule")
+    @field_validator("webhook_retry_schedule", "s3_retry_schedule", "mail_retry_schedule")
     @classmethod
     def _schedule_parses(cls, value: str) -> str:
         parse_schedule(value)
@@ -197,8 +227,34 @@ class Settings(BaseSettings):
         return parse_schedule(self.s3_retry_schedule)
 
     @property
+    def mail_schedule(self) -> list[int]:
+        return parse_schedule(self.mail_retry_schedule)
+
+    @property
     def allowed_webhook_hosts(self) -> frozenset[str]:
-        return frozenset(host.strip().lower() for host in self.webhook_allowed_hosts.split(",") if host.strip())
+        return _host_list(self.webhook_allowed_hosts)
+
+    @property
+    def allowed_mail_hosts(self) -> frozenset[str]:
+        return _host_list(self.mail_allowed_hosts)
+
+    @model_validator(mode="after")
+    def _complete_mail_pipeline(self) -> Settings:
+        if not self.mail_host:
+            return self
+        if not self.mail_username or (self.mail_password is None) == (self.mail_access_token is None):
+            raise ValueError("MAIL_HOST needs MAIL_USERNAME and one of MAIL_PASSWORD or MAIL_ACCESS_TOKEN")
+        if not self.mail_webhook_url and not self.mail_s3:
+            raise ValueError("MAIL_HOST needs somewhere to deliver to: MAIL_WEBHOOK_URL and/or MAIL_S3=true")
+        if self.mail_webhook_url and self.webhook_secret is None:
+            raise ValueError("MAIL_WEBHOOK_URL needs WEBHOOK_SECRET to sign the webhooks with")
+        if self.mail_s3 and not self.enable_s3:
+            raise ValueError("MAIL_S3=true needs ENABLE_S3=true and S3_BUCKET")
+        if self.mail_mark == "move" and not self.mail_move_to:
+            raise ValueError("MAIL_MARK=move needs MAIL_MOVE_TO")
+        if self.mail_protocol == "pop3" and self.mail_mark != "delete":
+            raise ValueError("POP3 has no flags or folders: a pipeline on POP3 needs MAIL_MARK=delete")
+        return self
 
     @model_validator(mode="after")
     def _require_secret_in_production(self) -> Settings:
@@ -232,6 +288,10 @@ class Settings(BaseSettings):
             )
             self.secret_key = SecretStr(secrets.token_urlsafe(48))
         return self.secret_key.get_secret_value()
+
+
+def _host_list(text: str) -> frozenset[str]:
+    return frozenset(host.strip().lower() for host in text.split(",") if host.strip())
 
 
 @lru_cache(maxsize=1)

@@ -1,4 +1,4 @@
-"""The outbound-address guard: a webhook may only reach the public internet.
+"""The outbound-address guard: a webhook (or a mailbox pull) may only reach the public internet.
 
 The target's host is resolved once, every address it resolves to is checked, and the request is
 then made to that very address (the Host header and TLS SNI keep the name), so a DNS answer that
@@ -6,9 +6,9 @@ changes between the check and the connection (DNS rebinding) cannot slip through
 allowed only if IANA's special-purpose registries (IPv4 and IPv6) call it globally reachable,
 after unwrapping every IPv6 form that carries an IPv4 address inside (IPv4-mapped and -translated,
 IPv4-compatible, 6to4, Teredo, NAT64); an IPv6 address outside global unicast 2000::/3 never is.
-Hosts in WEBHOOK_ALLOWED_HOSTS skip the public-address check (an internal receiver, or tests on
-127.0.0.1), on the ports listed with them ("host:8443"; none listed: 80 and 443), and are pinned
-the same way.
+Hosts in WEBHOOK_ALLOWED_HOSTS (MAIL_ALLOWED_HOSTS for mail servers) skip the public-address check
+(an internal receiver, or tests on 127.0.0.1), on the ports listed with them ("host:8443"; none
+listed: 80 and 443 for webhooks, the standard mail ports for mail), and are pinned the same way.
 """
 
 from __future__ import annotations
@@ -56,6 +56,10 @@ class TargetRefused(Exception):
     """The URL may not be called; the message says why and what to do."""
 
 
+class HostUnknown(TargetRefused):
+    """The host name does not resolve (a typo, most likely)."""
+
+
 @dataclass(frozen=True)
 class Target:
     """A checked webhook URL and the one address it will be called at."""
@@ -100,19 +104,34 @@ def is_public(address: IPAddress) -> bool:
     return not any(inner in block for block in _V6_NOT_GLOBAL) or any(inner in b for b in _V6_GLOBAL_INSIDE)
 
 
-#: A WEBHOOK_ALLOWED_HOSTS entry: a name or IPv4 address, or an IPv6 address in brackets, with an
+#: An ALLOWED_HOSTS entry: a name or IPv4 address, or an IPv6 address in brackets, with an
 #: optional port.
 _ALLOWED_ENTRY = re.compile(r"^(?:\[(?P<v6>[^\]]+)\]|(?P<host>[^:\[\]]+))(?::(?P<port>\d{1,5}))?$")
 
 
-def allowed_ports(allowed_hosts: frozenset[str]) -> dict[str, frozenset[int]]:
-    """WEBHOOK_ALLOWED_HOSTS entries ("host", "host:8443", "[::1]:9000", "::1") as host -> its
-    ports; a host listed without a port may be called on 80 and 443 only."""
+@dataclass(frozen=True)
+class Purpose:
+    """What an outbound connection is for: named in refusals, with the setting that lists the
+    internal hosts it may reach and the ports a host listed without one may be reached on."""
+
+    name: str
+    setting: str
+    default_ports: frozenset[int]
+
+
+WEBHOOKS = Purpose("webhooks", "WEBHOOK_ALLOWED_HOSTS", frozenset(_DEFAULT_PORTS.values()))
+
+
+def allowed_ports(
+    allowed_hosts: frozenset[str], default_ports: frozenset[int] = WEBHOOKS.default_ports
+) -> dict[str, frozenset[int]]:
+    """ALLOWED_HOSTS entries ("host", "host:8443", "[::1]:9000", "::1") as host -> its ports; a
+    host listed without a port may be reached on ``default_ports`` only."""
     ports: dict[str, set[int]] = {}
     for entry in allowed_hosts:
         match = _ALLOWED_ENTRY.match(entry)
         host, port = ((match["v6"] or match["host"]), match["port"]) if match else (entry, None)
-        ports.setdefault(host.lower(), set()).update({int(port)} if port else _DEFAULT_PORTS.values())
+        ports.setdefault(host.lower(), set()).update({int(port)} if port else default_ports)
     return {host: frozenset(listed) for host, listed in ports.items()}
 
 
@@ -135,29 +154,36 @@ def check_url(url: str) -> tuple[str, str, int, str]:
 
 
 def resolve(url: str, *, allowed_hosts: frozenset[str]) -> Target:
-    """Check the URL, resolve its host once and choose the address to call (refusing the whole
-    target if any address it resolves to is not public, unless the host is allowed)."""
+    """Check a webhook URL, resolve its host once and choose the address to call."""
     scheme, host, port, path = check_url(url)
+    address = resolve_host(host, port, allowed_hosts=allowed_hosts, purpose=WEBHOOKS)
+    return Target(scheme=scheme, host=host, port=port, path=path, address=address)
+
+
+def resolve_host(host: str, port: int, *, allowed_hosts: frozenset[str], purpose: Purpose) -> IPAddress:
+    """Resolve ``host`` once and choose the address to connect to, refusing the host if any
+    address it resolves to is not public, unless the host is allowed (on that port)."""
+    host = host.lower().rstrip(".")
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError):
-        raise TargetRefused(f"The host {host!r} cannot be resolved.") from None
+        raise HostUnknown(f"The host {host!r} cannot be resolved.") from None
     addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     if not addresses:
-        raise TargetRefused(f"The host {host!r} has no address.")
-    listed = allowed_ports(allowed_hosts)
+        raise HostUnknown(f"The host {host!r} has no address.")
+    listed = allowed_ports(allowed_hosts, purpose.default_ports)
     if host in listed and port not in listed[host]:
         ports = ", ".join(str(number) for number in sorted(listed[host]))
         raise TargetRefused(
-            f"The host {host!r} is allowed for webhooks on port {ports} only; list it as {host}:{port} in "
-            "WEBHOOK_ALLOWED_HOSTS to allow that port."
+            f"The host {host!r} is allowed for {purpose.name} on port {ports} only; list it as {host}:{port} in "
+            f"{purpose.setting} to allow that port."
         )
     if host not in listed:
         refused = [address for address in addresses if not is_public(address)]
         if refused:
             raise TargetRefused(
                 f"The host {host!r} resolves to {refused[0]}, which is not a public internet address "
-                "(loopback, private, shared, link-local, multicast or reserved). Webhooks only go to "
-                "public hosts; an operator can allow an internal host with WEBHOOK_ALLOWED_HOSTS."
+                f"(loopback, private, shared, link-local, multicast or reserved). The service only connects "
+                f"to public hosts for {purpose.name}; an operator can allow an internal host with {purpose.setting}."
             )
-    return Target(scheme=scheme, host=host, port=port, path=path, address=addresses[0])
+    return addresses[0]

@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from app.core.errors import AppError
+from app.core.settings import Settings
 from app.parsing.messages import MessageDocuments, looks_like_message, read_message
 
 #: Entries an archiver adds beside the documents (macOS resource forks, Finder and Explorer files).
@@ -45,6 +46,17 @@ class BulkLimits:
     max_file_bytes: int
     max_entries: int
     max_ratio: float
+
+
+def bulk_limits(settings: Settings) -> BulkLimits:
+    """The limits the settings set for one request's (or one message's) documents."""
+    return BulkLimits(
+        max_files=settings.bulk_max_files,
+        max_bytes=settings.bulk_max_bytes,
+        max_file_bytes=settings.max_upload_bytes,
+        max_entries=settings.zip_max_entries,
+        max_ratio=settings.zip_max_ratio,
+    )
 
 
 @dataclass(frozen=True)
@@ -123,15 +135,18 @@ def unpack(uploads: Iterable[Upload], limits: BulkLimits, *, room: int) -> list[
 def _unpack_message(upload: Upload, limits: BulkLimits, budget: int, room: int) -> list[Document]:
     """The documents attached to an uploaded e-mail, each named after the message."""
     name = upload.file_name or "message.eml"
-    _, documents = unpack_message(upload.data, limits, budget=budget, room=room)
+    message = read_message(upload.data, max_part_bytes=max(limits.max_file_bytes, limits.max_bytes))
+    documents = message_documents(message, limits, budget=budget, room=room)
+    if not documents:
+        nothing = "The e-mail has no PDF, e-invoice XML, image or ZIP attached."
+        return [Document(name, error=AppError("no_documents_in_message", nothing))]
     return [replace(document, file_name=f"{name}/{document.file_name}") for document in documents]
 
 
-def unpack_message(raw: bytes, limits: BulkLimits, *, budget: int, room: int) -> tuple[MessageDocuments, list[Document]]:
-    """The message's headers, and the documents attached to it (app/parsing/messages.py) named by
-    their file names: a ZIP among them unpacked as one sent alone, an image as a scan, and what was
-    skipped or is too large kept with its reason."""
-    message = read_message(raw, max_part_bytes=max(limits.max_file_bytes, limits.max_bytes))
+def message_documents(message: MessageDocuments, limits: BulkLimits, *, budget: int, room: int) -> list[Document]:
+    """The documents attached to a message read by app/parsing/messages.py, named by their file
+    names: a ZIP among them unpacked as one sent alone (its entries named by their path), an image
+    kept as a scan, and what was skipped or is too large kept with its reason."""
     documents: list[Document] = []
     for attachment in message.attachments:
         if attachment.kind == "zip":
@@ -143,10 +158,7 @@ def unpack_message(raw: bytes, limits: BulkLimits, *, budget: int, room: int) ->
             documents.append(Document(attachment.file_name, attachment.data))
     for skipped in message.skipped:
         documents.append(Document(skipped.file_name or "(message)", error=AppError(skipped.code, skipped.reason)))
-    if not documents:
-        nothing = "The e-mail has no PDF, e-invoice XML, image or ZIP attached."
-        documents.append(Document("(message)", error=AppError("no_documents_in_message", nothing)))
-    return message, documents
+    return documents
 
 
 def _bytes(documents: Iterable[Document]) -> int:

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Query, Request, Response, status
 from app.core.errors import AppError
 from app.deps import AppSettings
 from app.invoices import bulk, service
-from app.invoices.archives import BulkLimits, Upload
+from app.invoices.archives import Upload, bulk_limits
 from app.invoices.deps import Parser
 from app.invoices.query import InvoiceFilter, Sort
 from app.invoices.schemas import (
@@ -115,14 +115,9 @@ async def parse_bulk(
         declared_zip = part.name == "zip" or "zip" in (part.content_type or "")
         uploads.append(Upload(file_name=part.filename, data=bytes(part.data), declared_zip=declared_zip))
         part.data.clear()  # one part held twice at a time, not the whole request
-    limits = BulkLimits(
-        max_files=settings.bulk_max_files,
-        max_bytes=settings.bulk_max_bytes,
-        max_file_bytes=settings.max_upload_bytes,
-        max_entries=settings.zip_max_entries,
-        max_ratio=settings.zip_max_ratio,
+    return await bulk.parse_bulk(
+        parser=parser, store=store, session=session, uploads=uploads, limits=bulk_limits(settings)
     )
-    return await bulk.parse_bulk(parser=parser, store=store, session=session, uploads=uploads, limits=limits)
 
 
 @router.get("", response_model=InvoicePage)

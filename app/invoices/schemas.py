@@ -47,6 +47,9 @@ class Invoice(ExtractedInvoice):
     file_name: str | None = None
     source: Source = "upload"
     email: EmailOrigin | None = Field(default=None, description="for source email: the message it came with")
+    document_sha256: str | None = Field(
+        default=None, description="SHA-256 of the document as it was received: the same file twice has the same"
+    )
     status: Status = "parsed"
     corrections: list[Correction] = Field(default_factory=list)
     tracking_status: TrackingStatus = "draft"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import secrets
 from collections.abc import Callable
@@ -43,6 +44,7 @@ async def parse_into_session(
     """Parse one document (and/or its OCR output) in the pool and keep the result and the inputs
     (the document and the OCR output) in the session. A scan sent as an image is kept as the PDF
     it becomes."""
+    received = hashlib.sha256(data).hexdigest() if data else None
     data = await parser.as_document(data) if data else data
     original = pack(Inputs(document=data or None, ocr=ocr or None))
     extracted, parse_ms = await parser.parse(data, ocr=ocr)
@@ -52,6 +54,7 @@ async def parse_into_session(
         file_name=file_name,
         source=source,
         email=email,
+        document_sha256=received,
         status=_review_status(extracted),
         parsed_timestamp=datetime.now(UTC),
         parse_ms=parse_ms,
@@ -85,7 +88,9 @@ async def reprocess_invoice(
         seconds, and corrections or tracking made during it must not be lost)."""
         renewed = Invoice(
             **extracted.model_dump(),
-            **current.model_dump(include={"id", "file_name", "source", "email", "tracking_status", "tracking_history"}),
+            **current.model_dump(
+                include={"id", "file_name", "source", "email", "document_sha256", "tracking_status", "tracking_history"}
+            ),
             status=_review_status(extracted),
             parsed_timestamp=datetime.now(UTC),
             parse_ms=parse_ms,

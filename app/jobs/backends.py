@@ -24,9 +24,9 @@ from rq.job import Job, JobStatus
 
 from app.core import metrics
 from app.core import redis as redis_client
-from app.jobs.policy import error_text, next_delay
+from app.jobs.policy import error_code, error_text, next_delay
 from app.jobs.private import PrivateJobData
-from app.jobs.runner import resolve, run
+from app.jobs.runner import provided, resolve, run
 
 Status = Literal["queued", "started", "finished", "failed"]
 
@@ -34,7 +34,7 @@ Status = Literal["queued", "started", "finished", "failed"]
 PRIVATE_DATA_SLACK_SECONDS = 3600
 
 #: The RQ queues of the service (a worker serves all of them unless told otherwise).
-QUEUES = ("webhooks", "exports")
+QUEUES = ("webhooks", "exports", "mail")
 
 #: Jobs not done with, by queue and state: ``waiting`` to start, ``retrying`` (waiting for their
 #: next attempt), ``running``, or ``failed`` (kept for their result time).
@@ -48,7 +48,9 @@ class JobState(BaseModel):
     status: Status
     attempts: int
     result: Any = None
+    progress: dict[str, Any] | None = None
     error: str | None = None
+    error_code: str | None = None
     next_retry_at: datetime | None = None
 
 
@@ -180,7 +182,9 @@ class RqJobs(Jobs):
             status=mapped,
             attempts=int(job.meta.get("attempts", 0)),
             result=await self._call(job.return_value) if mapped == "finished" else None,
+            progress=job.meta.get("progress"),
             error=job.meta.get("error") if mapped != "finished" else None,
+            error_code=job.meta.get("error_code") if mapped != "finished" else None,
             next_retry_at=job.meta.get("next_retry_at") if mapped == "queued" else None,
         )
 
@@ -244,6 +248,8 @@ class LocalJobs(Jobs):
     name = "in-process"
 
     def __init__(self, *, result_ttl: int, threads: int = LOCAL_JOB_THREADS) -> None:
+        #: What this process provides to jobs that take ``services`` (set once the app runs).
+        self.services: object | None = None
         self._jobs: dict[str, _LocalJob] = {}
         self._tasks: set[asyncio.Task[None]] = set()
         self._result_ttl = result_ttl
@@ -304,11 +310,12 @@ class LocalJobs(Jobs):
             state.attempts += 1
             events(event="started").inc()
             try:
-                arguments = {**job.spec.arguments, **job.private}
+                runtime = provided(function, report=partial(setattr, state, "progress"), services=self.services)
+                arguments = {**job.spec.arguments, **job.private, **runtime}
                 loop = asyncio.get_running_loop()
                 state.result = await loop.run_in_executor(self._threads, partial(function, **arguments))
             except Exception as exc:
-                state.error = error_text(exc)
+                state.error, state.error_code = error_text(exc), error_code(exc)
                 delay = next_delay(delays, state.attempts - 1, exc)
                 if delay is None:
                     state.status = "failed"
@@ -319,7 +326,7 @@ class LocalJobs(Jobs):
                 state.next_retry_at = datetime.now(UTC) + timedelta(seconds=delay)
                 await asyncio.sleep(delay)
             else:
-                state.status, state.error = "finished", None
+                state.status, state.error, state.error_code = "finished", None, None
                 events(event="finished").inc()
                 break
         job.ended, job.private = time.monotonic(), {}

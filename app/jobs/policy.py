@@ -14,13 +14,18 @@ from collections.abc import Sequence
 
 
 class RetryLater(Exception):
-    def __init__(self, message: str, *, after: float | None = None) -> None:
+    def __init__(self, message: str, *, after: float | None = None, code: str | None = None) -> None:
         super().__init__(message)
         self.after = after
+        self.code = code
 
 
 class GiveUp(Exception):
     """A final failure: the job fails now, whatever retries it has left."""
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
 
 
 #: How much a delay may be stretched at random (see with_jitter).
@@ -50,3 +55,8 @@ def error_text(exc: BaseException) -> str:
     if isinstance(exc, RetryLater | GiveUp):
         return str(exc)
     return f"unexpected {type(exc).__name__}"
+
+
+def error_code(exc: BaseException) -> str | None:
+    """The failure's code, when the job named one."""
+    return exc.code if isinstance(exc, RetryLater | GiveUp) else None

@@ -3,21 +3,28 @@
 Under RQ the worker calls ``run``: it applies the job's own word on retrying to RQ's Retry (a
 ``GiveUp`` leaves no retries; a ``RetryLater`` with ``after`` stretches the coming interval, so a
 receiver's Retry-After is honoured while ``len(intervals) == max`` holds) and keeps a client-safe
-error and the attempt count in the job's meta.
+error, its code and the attempt count in the job's meta.
+
+A job function may take two more keyword arguments, given by whichever backend runs it: ``report``,
+a callable it passes its progress to (a dict the job's state shows while it runs), and
+``services``, what the running process provides for jobs that need more than their arguments
+(the mailbox pull's parser and session store; see app/mail/jobs.py).
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from rq import get_current_job
 from rq.job import Job
 
 from app.core import metrics
-from app.jobs.policy import GiveUp, error_text, next_delay
+from app.jobs.policy import GiveUp, error_code, error_text, next_delay
 from app.jobs.private import PrivateDataLost, PrivateJobData
 
 
@@ -27,13 +34,29 @@ def resolve(function: str) -> Callable[..., Any]:
     return found
 
 
-#: Where this worker reads the private arguments of its jobs (set by ``python -m workers``).
+Report = Callable[[dict[str, Any]], None]
+
+#: Where this worker reads the private arguments of its jobs, and what it provides to the jobs
+#: that take ``services`` (both set by ``python -m workers``).
 _private: PrivateJobData | None = None
+_services: object | None = None
 
 
 def open_private_data(store: PrivateJobData) -> None:
     global _private
     _private = store
+
+
+def provide_services(services: object) -> None:
+    global _services
+    _services = services
+
+
+def provided(function: Callable[..., Any], *, report: Report, services: object | None) -> dict[str, Any]:
+    """The runtime arguments ``function`` declares (``report``, ``services``)."""
+    accepted = inspect.signature(function).parameters
+    given: dict[str, Any] = {"report": report, "services": services}
+    return {name: value for name, value in given.items() if name in accepted}
 
 
 def run(function: str, arguments: dict[str, Any], private: bool = False) -> Any:
@@ -51,7 +74,8 @@ def run(function: str, arguments: dict[str, Any], private: bool = False) -> Any:
     try:
         if private:
             arguments = {**arguments, **_private_arguments(job)}
-        result = resolve(function)(**arguments)
+        callable_ = resolve(function)
+        result = callable_(**arguments, **provided(callable_, report=partial(_report, job), services=_services))
     except GiveUp as exc:
         if job is not None:
             job.retries_left = 0
@@ -72,6 +96,12 @@ def run(function: str, arguments: dict[str, Any], private: bool = False) -> Any:
     return result
 
 
+def _report(job: Job | None, progress: dict[str, Any]) -> None:
+    if job is not None:
+        job.meta["progress"] = progress
+        job.save_meta()  # type: ignore[no-untyped-call]
+
+
 def _private_arguments(job: Job | None) -> dict[str, Any]:
     if job is None or _private is None:
         raise GiveUp("this worker cannot read the job's private data; start it with `python -m workers`")
@@ -83,6 +113,7 @@ def _private_arguments(job: Job | None) -> dict[str, Any]:
 
 def _record_failure(job: Job, exc: Exception, *, retrying: bool) -> None:
     job.meta["error"] = error_text(exc)
+    job.meta["error_code"] = error_code(exc)
     if retrying and job.retry_intervals and job.retries_left:
         index = max(len(job.retry_intervals) - job.retries_left, 0)
         delay = next_delay(job.retry_intervals, index, exc)

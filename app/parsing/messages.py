@@ -139,6 +139,11 @@ def read_message(raw: bytes, *, max_part_bytes: int) -> MessageDocuments:
     return found
 
 
+def part_file_name(mime_header: bytes) -> str | None:
+    """The file name a part's MIME header gives (read without its body)."""
+    return _file_name(email.message_from_bytes(mime_header, policy=email.policy.default))
+
+
 def _is_broken(message: Message) -> bool:
     return any(isinstance(defect, _BROKEN) for part in message.walk() for defect in _defects(part))
 

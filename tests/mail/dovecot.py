@@ -26,6 +26,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import parse_qs, urlsplit
 
 from cryptography import x509
@@ -96,9 +97,7 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
         .not_valid_before(now - dt.timedelta(days=1))
         .not_valid_after(now + dt.timedelta(days=30))
         .add_extension(
-            x509.SubjectAlternativeName(
-                [x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]
-            ),
+            x509.SubjectAlternativeName([x509.DNSName("localhost"), x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
             critical=False,
         )
         .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
@@ -116,9 +115,9 @@ def _certificate(folder: Path) -> tuple[Path, Path]:
 class _TokenInfo(BaseHTTPRequestHandler):
     """Dovecot's OAuth2 token check: GET ?access_token=... -> the user, or 401."""
 
-    tokens: dict[str, str] = {}
+    tokens: ClassVar[dict[str, str]]
 
-    def do_GET(self) -> None:  # noqa: N802 (the handler's name is http.server's)
+    def do_GET(self) -> None:
         token = parse_qs(urlsplit(self.path).query).get("access_token", [""])[0]
         user = self.tokens.get(token)
         body = json.dumps({"email": user, "active": True} if user else {"error": "invalid_token"}).encode()
@@ -237,7 +236,8 @@ service stats {{
 }}
 """
     )
-    process = subprocess.Popen([DOVECOT, "-F", "-c", str(folder / "dovecot.conf")], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    command = [DOVECOT, "-F", "-c", str(folder / "dovecot.conf")]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     server = Dovecot(folder, cert_file, users=users, tokens=tokens, process=process, **ports)
     try:
         _wait_for_port(ports["pop3s"], process, log)

@@ -1,0 +1,180 @@
+"""One pull of a mailbox: find the messages, read their attachments through the same reader,
+limits and parser as an upload, and mark each message once all its invoices are kept.
+
+Nothing of the mailbox is kept by the service. What makes a pull safe to repeat lives in the
+mailbox and the session: a message is marked (keyword, move, POP3 delete) only after every
+invoice it carries is in the session and nothing in it is left to try again, so a pull that
+breaks off loses nothing; and a document whose SHA-256 the session already holds is not added
+twice, so a message read again (after a crash, or with no marking) adds nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any, Protocol
+
+from app.core.errors import AppError
+from app.invoices.archives import BulkLimits, Document, message_documents
+from app.invoices.schemas import EmailOrigin, Invoice
+from app.mail.connection import Account, Reach
+from app.mail.imap import ImapMailbox
+from app.mail.mailbox import Mailbox, Marking, Selection
+from app.mail.pop3 import Pop3Mailbox
+from app.parsing.messages import MessageDocuments, read_message
+from app.sessions.store import SessionEnded
+
+log = logging.getLogger(__name__)
+
+#: Failures that may pass (room in the session, a busy OCR service, a fault of ours): the message
+#: is left unmarked, so that a later pull reads it again.
+PASSING = frozenset(
+    {"session_full", "store_full", "too_many_sessions", "ocr_unavailable", "parse_timeout", "internal_error"}
+)
+
+
+class Destination(Protocol):
+    """Where a pull's invoices go: a session (app/mail/jobs.py) or the pipeline's receivers."""
+
+    def known(self) -> set[str]:
+        """SHA-256 of the documents already there."""
+
+    def room(self) -> int:
+        """Bytes of documents that can still be added."""
+
+    def add(self, document: Document, origin: EmailOrigin) -> Invoice:
+        """Parse and keep one document; raises AppError when it cannot be."""
+
+
+@dataclass
+class MessageError:
+    """A document of a message that was not imported. Names no file or subject: the job's record
+    outlives the session, so it says only where (the message's key and date) and why."""
+
+    message: str  # the message's IMAP UID or POP3 UIDL
+    received: str | None
+    attachment: int  # its place among the message's documents, from 1
+    code: str
+    reason: str
+
+
+@dataclass
+class PullReport:
+    messages_total: int = 0
+    messages_scanned: int = 0
+    messages_marked: int = 0
+    attachments_found: int = 0
+    invoices_parsed: int = 0
+    duplicates: int = 0
+    invoice_ids: list[str] = field(default_factory=list)
+    errors: list[MessageError] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@contextmanager
+def open_mailbox(account: Account, reach: Reach, marking: Marking) -> Iterator[Mailbox]:
+    """A logged-in mailbox with its folder (and the move target) checked; closed on leaving."""
+    if account.protocol == "imap":
+        with ImapMailbox.connect(account, reach, marking) as imap:
+            yield imap
+    else:
+        with Pop3Mailbox.connect(account, reach) as pop3:
+            yield pop3
+
+
+def pull(
+    mailbox: Mailbox,
+    destination: Destination,
+    *,
+    selection: Selection,
+    marking: Marking,
+    limits: BulkLimits,
+    report: Callable[[dict[str, Any]], None] = lambda _: None,
+    claim: Callable[[str], bool] = lambda _: True,
+) -> PullReport:
+    """Import the selected messages of ``mailbox`` into ``destination``. ``claim`` lets a message be
+    taken by one of several pullers (the pipeline's workers); ``report`` hears the progress after
+    each message."""
+    progress = PullReport()
+    keys = mailbox.find(selection, marking)
+    progress.messages_total = len(keys)
+    report(progress.as_dict())
+    known = destination.known()
+    for key in keys:
+        if not claim(key):
+            progress.messages_total -= 1
+            continue
+        _import_message(mailbox, destination, key, marking, limits, known, progress)
+        progress.messages_scanned += 1
+        report(progress.as_dict())
+    log.info(
+        "mailbox pulled",
+        extra={name: value for name, value in progress.as_dict().items() if isinstance(value, int)},
+    )
+    return progress
+
+
+def _import_message(
+    mailbox: Mailbox,
+    destination: Destination,
+    key: str,
+    marking: Marking,
+    limits: BulkLimits,
+    known: set[str],
+    progress: PullReport,
+) -> None:
+    fetched = mailbox.fetch(key, max_part_bytes=limits.max_file_bytes)
+    if fetched.raw is None:
+        return  # nothing in it could be a document
+    message = read_message(fetched.raw, max_part_bytes=max(limits.max_file_bytes, limits.max_bytes))
+    message.skipped.extend(fetched.skipped)
+    documents = message_documents(message, limits, budget=limits.max_bytes, room=destination.room())
+    progress.attachments_found += len(documents)
+    imported, again = 0, False
+    for number, document in enumerate(documents, start=1):
+        error = document.error or _imported(destination, document, _origin(message, document), known, progress)
+        if error is None:
+            imported += 1
+            continue
+        again |= error.code in PASSING
+        progress.errors.append(MessageError(key, message.date, number, error.code, error.message))
+    if imported and not again:
+        mailbox.mark(key, marking)
+        progress.messages_marked += 1
+
+
+def _imported(
+    destination: Destination, document: Document, origin: EmailOrigin, known: set[str], progress: PullReport
+) -> AppError | None:
+    """Add one document unless the destination holds it already; the error when it cannot be."""
+    sha256 = hashlib.sha256(document.data).hexdigest()
+    if sha256 in known:
+        progress.duplicates += 1
+        return None
+    try:
+        invoice = destination.add(document, origin)
+    except SessionEnded:
+        raise
+    except AppError as exc:
+        return exc
+    known.add(sha256)
+    progress.invoices_parsed += 1
+    progress.invoice_ids.append(invoice.id)
+    return None
+
+
+def _origin(message: MessageDocuments, document: Document) -> EmailOrigin:
+    return EmailOrigin.model_validate(
+        {
+            "from": message.sender,
+            "subject": message.subject,
+            "date": message.date,
+            "message_id": message.message_id,
+            "attachment": document.file_name,
+        }
+    )
