@@ -18,18 +18,16 @@ from prometheus_client import CollectorRegistry
 import app as app_package
 from app.api_docs import serve_api_docs
 from app.body_limit import BodyLimitMiddleware
-from app.core import redis as redis_client
 from app.core.errors import document_error_answers, install_error_handlers
 from app.core.logs import configure_logging
 from app.core.metrics import JobBacklog
-from app.core.pool import ParsePool
 from app.core.settings import Settings, get_settings
 from app.delivery import service as delivery_service
 from app.delivery.router import router as delivery_router
 from app.exports.router import router as exports_router
 from app.health.router import router as health_router
 from app.invoices.archives import bulk_limits
-from app.invoices.parser import DocumentParser
+from app.invoices.parser import build_parser
 from app.invoices.router import router as invoices_router
 from app.invoices.uploads import multipart_room
 from app.jobs.backends import Jobs, LocalJobs, RqJobs
@@ -38,10 +36,6 @@ from app.mail.jobs import MailServices
 from app.mail.router import router as mail_router
 from app.mail.service import reach as mail_reach
 from app.observability import ObservabilityMiddleware
-from app.ocr.baidu import BaiduVatOcr
-from app.ocr.cache import MemoryResultCache, RedisResultCache, ResultCache
-from app.ocr.scanned import OcrEngine
-from app.parsing.warmup import warm_up
 from app.sessions.fallback import FallbackStore
 from app.sessions.middleware import CookiePolicy, SessionMiddleware
 from app.sessions.ratelimit import Counter, MemoryCounter, RateLimitMiddleware, RedisCounter
@@ -71,47 +65,14 @@ def _build_store(settings: Settings) -> SessionStore:
     return FallbackStore(shared, memory, recheck_seconds=settings.redis_recheck_seconds)
 
 
-def _build_remote_ocr(settings: Settings) -> BaiduVatOcr | None:
-    """Baidu's VAT invoice OCR when OCR_ENGINE=baidu (settings guarantee its keys are set)."""
-    if settings.ocr_engine != "baidu" or not settings.baidu_ocr_api_key or not settings.baidu_ocr_secret_key:
-        return None
-    cache: ResultCache
-    if settings.redis_url:
-        cache = RedisResultCache(
-            redis_client.connect_async(settings.redis_url),
-            ttl_seconds=settings.ocr_cache_ttl_seconds,
-            prefix="ocr:baidu:",
-        )
-    else:
-        cache = MemoryResultCache(
-            ttl_seconds=settings.ocr_cache_ttl_seconds, max_entries=settings.ocr_cache_max_entries
-        )
-    return BaiduVatOcr(
-        api_key=settings.baidu_ocr_api_key.get_secret_value(),
-        secret_key=settings.baidu_ocr_secret_key.get_secret_value(),
-        base_url=settings.baidu_ocr_url,
-        cache=cache,
-        qps_limit=settings.ocr_qps_limit,
-        attempts=settings.ocr_max_attempts,
-        backoff_seconds=settings.ocr_backoff_seconds,
-        timeout_seconds=settings.ocr_timeout_seconds,
-    )
-
-
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level)
     store = _build_store(settings)
     signer = TokenSigner(settings.signing_key(), settings.session_max_age)
     cookies = CookiePolicy(secure=settings.secure_cookies, domain=settings.cookie_domain)
-    pool = ParsePool(
-        workers=settings.parse_workers,
-        timeout_seconds=settings.parse_timeout_seconds,
-        memory_mb=settings.parse_memory_mb,
-        log_level=settings.log_level,
-        warm_up=warm_up,  # each worker reads a small invoice first (readiness waits for it)
-    )
-    remote_ocr = _build_remote_ocr(settings)
+    parser = build_parser(settings)
+    pool, remote_ocr = parser.pool, parser.remote_ocr
     counter: Counter = RedisCounter(settings.redis_url) if settings.redis_url else MemoryCounter()
     jobs: Jobs = (
         RqJobs(
@@ -135,7 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 if isinstance(jobs, LocalJobs):  # a mailbox pull in this process parses into this store
                     jobs.services = MailServices(
                         portal=portal,
-                        parser=application.state.parser,
+                        parser=parser,
                         store=store,
                         reach=mail_reach(settings),
                         limits=bulk_limits(settings),
@@ -169,19 +130,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     ]
     application.state.metrics_registry = CollectorRegistry()
     application.state.metrics_registry.register(JobBacklog(jobs.backlog))
-    engine = OcrEngine(settings.ocr_engine, settings.ocr_languages)
-    application.state.parser = DocumentParser(
-        pool=pool,
-        max_pages=settings.max_pages,
-        engine=engine,
-        remote_ocr=remote_ocr,
-    )
+    application.state.parser = parser
     # Optional parts and whether this instance runs them; each later capability switches its own on.
     application.state.features = {
         "redis": bool(settings.redis_url),
         "s3": settings.enable_s3,
         "imap": True,  # mailbox pulls (IMAP and POP3): jobs run in this process or on RQ's `mail` queue
-        "ocr": engine.description != "none",
+        "ocr": parser.engine.description != "none",
     }
 
     install_error_handlers(application)

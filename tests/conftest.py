@@ -98,6 +98,16 @@ def wait_until_ready(client: TestClient, timeout: float = 60) -> None:
         time.sleep(0.05)
 
 
+def finished(client: TestClient, status_url: str, timeout: float = 60) -> dict[str, Any]:
+    """The job at ``status_url`` once it has finished or failed (or as it is at the timeout)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job: dict[str, Any] = client.get(status_url).json()
+        if job["status"] in ("finished", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.1)
+
+
 @pytest.fixture
 def client(running_app: FastAPI) -> TestClient:
     """A fresh client (no cookies) on the shared running app."""

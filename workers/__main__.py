@@ -32,6 +32,7 @@ from app.delivery import s3
 from app.jobs import runner
 from app.jobs.backends import QUEUES
 from app.jobs.private import PrivateJobData
+from app.mail import jobs as mail_jobs
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -66,7 +67,10 @@ def main(argv: list[str] | None = None) -> int:
         _report_s3_reach(connection, settings)
     worker = SimpleWorker(arguments.queues, connection=connection)
     log.info("worker starting", extra={"queues": arguments.queues, "metrics_port": metrics_port or None})
-    worker.work(burst=arguments.burst, with_scheduler=True)
+    with contextlib.ExitStack() as stack:
+        if "mail" in arguments.queues:  # mailbox pulls parse into the sessions' store
+            runner.provide_services(stack.enter_context(mail_jobs.worker_services(settings)))
+        worker.work(burst=arguments.burst, with_scheduler=True)
     return 0
 
 

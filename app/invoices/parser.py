@@ -8,14 +8,18 @@ import time
 from dataclasses import dataclass, field
 
 from app.core import metrics
+from app.core import redis as redis_client
 from app.core.errors import AppError
 from app.core.pool import ParsePool
+from app.core.settings import Settings
 from app.ocr.baidu import BaiduVatOcr, OcrRefused, OcrUnavailable
+from app.ocr.cache import MemoryResultCache, RedisResultCache, ResultCache
 from app.ocr.images import scan_to_pdf
 from app.ocr.scanned import OcrEngine, check_engine, parse_remote_result, parse_with_ocr
 from app.parsing import DocumentError, ExtractedInvoice
 from app.parsing.errors import ArchiveNotDocument, ScannedDocumentNeedsOcr
 from app.parsing.messages import document_kind
+from app.parsing.warmup import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +90,51 @@ class DocumentParser:
         except OcrRefused as exc:
             raise ScannedDocumentNeedsOcr(f"{exc} Send OCR output in the 'ocr' part.") from None
         return await self.pool.run(parse_remote_result, data, result, max_pages=self.max_pages)
+
+
+def build_parser(settings: Settings) -> DocumentParser:
+    """The parser the settings describe; its pool is started by whoever runs it (the app's
+    lifespan, or a worker pulling mail)."""
+    pool = ParsePool(
+        workers=settings.parse_workers,
+        timeout_seconds=settings.parse_timeout_seconds,
+        memory_mb=settings.parse_memory_mb,
+        log_level=settings.log_level,
+        warm_up=warm_up,  # each worker reads a small invoice first (readiness waits for it)
+    )
+    return DocumentParser(
+        pool=pool,
+        max_pages=settings.max_pages,
+        engine=OcrEngine(settings.ocr_engine, settings.ocr_languages),
+        remote_ocr=_remote_ocr(settings),
+    )
+
+
+def _remote_ocr(settings: Settings) -> BaiduVatOcr | None:
+    """Baidu's VAT invoice OCR when OCR_ENGINE=baidu (settings guarantee its keys are set)."""
+    if settings.ocr_engine != "baidu" or not settings.baidu_ocr_api_key or not settings.baidu_ocr_secret_key:
+        return None
+    cache: ResultCache
+    if settings.redis_url:
+        cache = RedisResultCache(
+            redis_client.connect_async(settings.redis_url),
+            ttl_seconds=settings.ocr_cache_ttl_seconds,
+            prefix="ocr:baidu:",
+        )
+    else:
+        cache = MemoryResultCache(
+            ttl_seconds=settings.ocr_cache_ttl_seconds, max_entries=settings.ocr_cache_max_entries
+        )
+    return BaiduVatOcr(
+        api_key=settings.baidu_ocr_api_key.get_secret_value(),
+        secret_key=settings.baidu_ocr_secret_key.get_secret_value(),
+        base_url=settings.baidu_ocr_url,
+        cache=cache,
+        qps_limit=settings.ocr_qps_limit,
+        attempts=settings.ocr_max_attempts,
+        backoff_seconds=settings.ocr_backoff_seconds,
+        timeout_seconds=settings.ocr_timeout_seconds,
+    )
 
 
 def _refused(exc: DocumentError, data: bytes | None, *, part: str) -> AppError:

@@ -29,7 +29,12 @@ from app.parsing.messages import Skipped, part_file_name
 
 #: Parts that are never documents: the text of the message and the signatures beside it.
 _NOT_DOCUMENTS = {"text/plain", "text/html", "application/pkcs7-signature", "application/pgp-signature"}
+#: Encodings of a forwarded message whose parts the server can outline.
+_PLAIN_ENCODINGS = ("7bit", "8bit", "binary", "")
 _HEADER_FIELDS = b"BODY[HEADER.FIELDS (FROM SUBJECT DATE MESSAGE-ID)]"
+#: Bytes of a message its outline may leave out (its header, the parts' headers, boundaries)
+#: before the message is read whole: more means the server could not make out its parts.
+_UNACCOUNTED_BYTES = 32 * 1024
 #: An IMAP keyword is an atom: letters, digits and a few signs, optionally after a "$".
 KEYWORD = re.compile(r"^\$?[A-Za-z0-9_.-]{1,64}$")
 
@@ -71,9 +76,10 @@ def _parts(node: Any, section: str, mime: str | None = None) -> Iterator[_Part]:
             yield from _parts(child, f"{section}.{number}")
         return
     content_type = f"{_text(node[0])}/{_text(node[1])}".lower()
-    if content_type == "message/rfc822" and len(node) > 8 and isinstance(node[8], tuple | list):
+    encoding = _text(node[5]).lower() if len(node) > 5 else ""
+    if content_type == "message/rfc822" and encoding in _PLAIN_ENCODINGS and isinstance(node[8], tuple | list):
         yield from _body_parts(node[8], section)  # a forwarded message: its own parts
-        return
+        return  # (one encoded as a whole, against the rules, is fetched whole for the reader)
     size = node[6] if len(node) > 6 and isinstance(node[6], int) else 0
     yield _Part(section, content_type, size, mime or f"{section}.MIME")
 
@@ -135,12 +141,15 @@ class ImapMailbox:
 
     def fetch(self, key: str, *, max_part_bytes: int) -> Fetched:
         uid = int(key)
-        outline = self._client.fetch([uid], ["BODYSTRUCTURE", _HEADER_FIELDS.replace(b"BODY[", b"BODY.PEEK[")])
+        outline = self._client.fetch(
+            [uid], ["BODYSTRUCTURE", "RFC822.SIZE", _HEADER_FIELDS.replace(b"BODY[", b"BODY.PEEK[")]
+        )
         if uid not in outline:
             return Fetched(key, None)  # expunged meanwhile
         headers: bytes = outline[uid][_HEADER_FIELDS]
+        parts = list(_body_parts(outline[uid][b"BODYSTRUCTURE"]))
         wanted, skipped = [], []
-        for part in _body_parts(outline[uid][b"BODYSTRUCTURE"]):
+        for part in parts:
             if part.content_type in _NOT_DOCUMENTS or part.content_type.startswith("multipart/"):
                 continue
             if part.size > max_part_bytes * 4 // 3 + 4096:  # larger than any part within the limit, even as base64
@@ -148,6 +157,12 @@ class ImapMailbox:
             else:
                 wanted.append(part)
         if not wanted and not skipped:
+            unaccounted = int(outline[uid][b"RFC822.SIZE"]) - sum(part.size for part in parts)
+            if _UNACCOUNTED_BYTES < unaccounted <= max_part_bytes:
+                # the server's outline leaves much of the message out: its MIME is broken, and the
+                # e-mail reader says so (or finds what the outline missed)
+                whole = self._client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]")
+                return Fetched(key, whole if isinstance(whole, bytes) else None)
             return Fetched(key, None)
         sections = [f"BODY.PEEK[{part.mime}]" for part in wanted + skipped]
         sections += [f"BODY.PEEK[{part.section}]" for part in wanted]

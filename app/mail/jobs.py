@@ -8,15 +8,18 @@ parse pool and store; in `python -m workers` a parse pool and Redis store of the
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from typing import Any
 
-from anyio.from_thread import BlockingPortal
+from anyio.from_thread import BlockingPortal, start_blocking_portal
 
-from app.invoices.archives import BulkLimits, Document
-from app.invoices.parser import DocumentParser
+from app.core.settings import Settings
+from app.invoices.archives import BulkLimits, Document, bulk_limits
+from app.invoices.parser import DocumentParser, build_parser
 from app.invoices.schemas import EmailOrigin, Invoice
 from app.invoices.service import parse_into_session, session_invoices
 from app.jobs.policy import GiveUp, RetryLater
@@ -24,6 +27,8 @@ from app.jobs.runner import Report
 from app.mail.connection import Account, MailError, Reach
 from app.mail.mailbox import Marking, Selection
 from app.mail.pull import open_mailbox, pull
+from app.mail.service import reach
+from app.sessions.redis_store import RedisStore
 from app.sessions.store import SessionEnded, SessionStore
 from app.sessions.token import Session
 
@@ -67,6 +72,31 @@ class SessionDestination:
     def _call(self, function: Any, **arguments: Any) -> Any:
         bound = partial(function, store=self._services.store, session=self._session, **arguments)
         return self._services.portal.call(bound)
+
+
+@contextmanager
+def worker_services(settings: Settings) -> Iterator[MailServices]:
+    """What `python -m workers` gives its mail jobs: a parse pool of its own (its processes start
+    with the first document) and the sessions' Redis store, on an event loop in a thread."""
+    assert settings.redis_url, "workers run with REDIS_URL"
+    redis_url = settings.redis_url
+    parser = build_parser(settings)
+    parser.pool.start()
+    try:
+        with start_blocking_portal() as portal:
+
+            async def open_store() -> RedisStore:  # its connections belong to the portal's loop
+                return RedisStore(
+                    redis_url, max_sessions=settings.max_sessions, max_session_bytes=settings.max_session_bytes
+                )
+
+            store = portal.call(open_store)
+            try:
+                yield MailServices(portal, parser, store, reach(settings), bulk_limits(settings))
+            finally:
+                portal.call(store.close)
+    finally:
+        parser.pool.close()
 
 
 def pull_into_session(

@@ -17,9 +17,12 @@ Images count only as attachments (a scan sent by mail), not inline (a logo in th
 
 from __future__ import annotations
 
+import base64
+import binascii
 import email
 import email.policy
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from email.errors import MessageDefect, MultipartInvariantViolationDefect, StartBoundaryNotFoundDefect
 from email.message import EmailMessage, Message
@@ -41,6 +44,10 @@ _EXTENSIONS = {"pdf": ".pdf", "xml": ".xml", "zip": ".zip", "image": ".img"}
 _BROKEN = (MultipartInvariantViolationDefect, StartBoundaryNotFoundDefect)
 _OPAQUE_SMIME = {"application/pkcs7-mime", "application/x-pkcs7-mime"}
 _TNEF = "application/ms-tnef"
+#: How some mailers encode a whole forwarded message, though RFC 2046 allows no encoding there.
+_WHOLE_ENCODING = "base64"
+#: Forwarded messages inside forwarded messages read, at most.
+_MAX_FORWARDS = 5
 
 
 @dataclass(frozen=True)
@@ -88,8 +95,10 @@ def document_kind(data: bytes) -> str | None:
     """pdf, xml, zip or image by the content's first bytes; None for anything else."""
     head = data[:1024]
     for signature, kind in _SIGNATURES.items():
-        if head.startswith(signature) or (kind == "pdf" and signature in head):
+        if head.startswith(signature):
             return kind
+    if b"%PDF-" in head:  # a PDF may start after some junk; a ZIP storing a PDF starts as a ZIP
+        return "pdf"
     return "xml" if looks_like_xml(head) else None
 
 
@@ -108,9 +117,7 @@ def read_message(raw: bytes, *, max_part_bytes: int) -> MessageDocuments:
             Skipped(None, "malformed_message", "The message's MIME structure is broken; nothing in it was read.")
         )
         return found
-    for number, part in enumerate(message.walk(), start=1):
-        if part.is_multipart() or part.get_content_type() == "message/rfc822":
-            continue  # their parts come next in the walk
+    for number, part in enumerate(_leaves(message), start=1):
         name = _file_name(part)
         content_type = part.get_content_type()
         if content_type in _OPAQUE_SMIME:
@@ -139,6 +146,37 @@ def read_message(raw: bytes, *, max_part_bytes: int) -> MessageDocuments:
     return found
 
 
+def _leaves(part: Message, depth: int = 0) -> Iterator[Message]:
+    """The parts that are not containers, forwarded messages included (also those some mailers
+    wrongly encode in base64 as a whole, which the email package does not read as messages)."""
+    if part.get_content_type() == "message/rfc822" and _transfer_encoding(part) == _WHOLE_ENCODING:
+        inner = _encoded_message(part)
+        if inner is not None and depth < _MAX_FORWARDS:
+            yield from _leaves(inner, depth + 1)
+        return
+    if part.is_multipart():
+        for child in part.get_payload():
+            if isinstance(child, Message):
+                yield from _leaves(child, depth + (part.get_content_type() == "message/rfc822"))
+        return
+    yield part
+
+
+def _transfer_encoding(part: Message) -> str:
+    return str(part.get("Content-Transfer-Encoding", "")).strip().lower()
+
+
+def _encoded_message(part: Message) -> Message | None:
+    """A forwarded message sent base64-encoded, decoded and read."""
+    payload = part.get_payload()
+    text = payload[0].as_string() if isinstance(payload, list) and payload else str(payload)
+    try:
+        raw = base64.b64decode("".join(text.split()), validate=True)
+    except (ValueError, binascii.Error):
+        return None
+    return email.message_from_bytes(raw, policy=email.policy.default)
+
+
 def part_file_name(mime_header: bytes) -> str | None:
     """The file name a part's MIME header gives (read without its body)."""
     return _file_name(email.message_from_bytes(mime_header, policy=email.policy.default))
@@ -158,6 +196,9 @@ def _header(message: EmailMessage, name: str) -> str | None:
     except (ValueError, IndexError):  # a header the policy cannot parse
         return None
     text = str(value).strip() if value is not None else ""
+    if "\ufffd" in text:  # raw 8-bit bytes, which the parsed header has replaced: read them as sent
+        raw = next((str(raw) for header, raw in message.raw_items() if header.lower() == name.lower()), "")
+        text = raw.strip() or text
     return _repaired(text) or None
 
 

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import corpus_bytes, free_port, need, upload
+from tests.conftest import corpus_bytes, finished, free_port, need, upload
 from tests.delivery.conftest import WorkerFactory
 
 BUCKET = "invoice-exports-test"
@@ -71,15 +71,6 @@ def s3_settings(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any
         "s3_url_expires": 600,
         "s3_retry_schedule": "1,1",
     }
-
-
-def finished(client: TestClient, status_url: str, timeout: float = 60) -> dict[str, Any]:
-    deadline = time.monotonic() + timeout
-    while True:
-        job: dict[str, Any] = client.get(status_url).json()
-        if job["status"] in ("finished", "failed") or time.monotonic() > deadline:
-            return job
-        time.sleep(0.1)
 
 
 def workbook_at(url: str) -> openpyxl.Workbook:

@@ -245,4 +245,5 @@ service stats {{
     finally:
         server.stop()
         token_server.shutdown()
+        token_server.server_close()
         shutil.rmtree(folder, ignore_errors=True)

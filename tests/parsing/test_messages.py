@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import base64
+import io
+import zipfile
 from email.message import EmailMessage
 from email.mime.application import MIMEApplication
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 
-from app.parsing.messages import read_message
+from app.parsing.messages import document_kind, read_message
 from tests.hostile import simple_text_pdf
 
 PDF = simple_text_pdf(["ACME Ltd", "Invoice No: 7", "Total: 10.00 EUR"])
@@ -47,9 +49,9 @@ def test_encoded_names_and_subjects_of_every_kind() -> None:
     assert found.subject == "发票 2026年12月"
     assert [a.file_name for a in found.attachments] == ["Rechnung März.pdf", "发票.pdf"]
 
-    # a Chinese mail client sending the name as raw GB18030 bytes, its charset undeclared
+    # a Chinese mail client sending the name and subject as raw GB18030 bytes, its charset undeclared
     gbk = (
-        b"From: a@b.example\r\nSubject: test\r\nMIME-Version: 1.0\r\n"
+        b"From: a@b.example\r\nSubject: " + "发票 十一月".encode("gb18030") + b"\r\nMIME-Version: 1.0\r\n"
         b'Content-Type: multipart/mixed; boundary="B"\r\n\r\n--B\r\nContent-Type: text/plain\r\n\r\nhi\r\n'
         b"--B\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\n"
         b'Content-Disposition: attachment; filename="'
@@ -58,7 +60,8 @@ def test_encoded_names_and_subjects_of_every_kind() -> None:
         + base64.encodebytes(PDF)
         + b"--B--\r\n"
     )
-    assert [a.file_name for a in read_message(gbk, max_part_bytes=LIMIT).attachments] == ["增值税发票.pdf"]
+    chinese = read_message(gbk, max_part_bytes=LIMIT)
+    assert [a.file_name for a in chinese.attachments] == ["增值税发票.pdf"] and chinese.subject == "发票 十一月"
 
 
 def test_a_forwarded_message_and_an_inline_pdf_without_a_name() -> None:
@@ -98,6 +101,18 @@ def test_what_cannot_be_read_is_skipped_with_a_reason() -> None:
     ]
 
 
+def test_a_forwarded_message_encoded_as_a_whole_is_read() -> None:
+    """RFC 2046 forbids base64 on message/rfc822; some mailers use it anyway."""
+    inner = _message(subject="Original invoice")
+    inner.add_attachment(PDF, maintype="application", subtype="pdf", filename="inner.pdf")
+    outer = _message(subject="Fwd")
+    part = EmailMessage()
+    part.set_content(inner.as_bytes(), maintype="message", subtype="rfc822", cte="base64")  # type: ignore[call-arg]
+    outer.make_mixed()
+    outer.attach(part)
+    assert [a.file_name for a in read_message(outer.as_bytes(), max_part_bytes=LIMIT).attachments] == ["inner.pdf"]
+
+
 def test_a_signed_message_is_read_for_its_content() -> None:
     signed = MIMEMultipart("signed", protocol="application/pkcs7-signature", micalg="sha-256")
     content = MIMEMultipart()
@@ -118,3 +133,12 @@ def test_a_broken_message_is_skipped_whole() -> None:
     found = read_message(broken, max_part_bytes=LIMIT)
     assert found.attachments == [] and [s.code for s in found.skipped] == ["malformed_message"]
     assert found.subject == "broken"
+
+
+def test_a_zip_that_stores_a_pdf_is_a_zip() -> None:
+    """A stored (uncompressed) ZIP shows its PDF's signature within its first bytes."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr("invoice.pdf", PDF)
+    assert document_kind(buffer.getvalue()) == "zip"
+    assert document_kind(b"\r\n" + PDF) == "pdf"  # junk before the header, as some mailers send
