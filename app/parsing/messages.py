@@ -169,7 +169,8 @@ def _transfer_encoding(part: Message) -> str:
 def _encoded_message(part: Message) -> Message | None:
     """A forwarded message sent base64-encoded, decoded and read."""
     payload = part.get_payload()
-    text = payload[0].as_string() if isinstance(payload, list) and payload else str(payload)
+    first = payload[0] if isinstance(payload, list) and payload else payload
+    text = first.as_string() if isinstance(first, Message) else str(first)
     try:
         raw = base64.b64decode("".join(text.split()), validate=True)
     except (ValueError, binascii.Error):
