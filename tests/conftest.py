@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -141,3 +144,43 @@ def sample(metrics_text: str, name: str, **labels: str) -> float | None:
             if found.name == name and found.labels == labels:
                 return float(found.value)
     return None
+
+
+WorkerFactory = Callable[..., subprocess.Popen[bytes]]
+
+
+@pytest.fixture
+def start_worker(redis_url: str, tmp_path: Path) -> Iterator[WorkerFactory]:
+    """Starts `python -m workers [arguments]` processes on the test database; all are stopped after
+    the test."""
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*arguments: str, **settings: str) -> subprocess.Popen[bytes]:
+        environment = {
+            **os.environ,
+            "REDIS_URL": redis_url,
+            "APP_ENV": "test",
+            "LOG_LEVEL": "WARNING",
+            "SECRET_KEY": TEST_SECRET_KEY,
+            **settings,
+        }
+        with (tmp_path / f"worker-{len(started)}.log").open("wb") as log:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "workers", *arguments],
+                cwd=ROOT,
+                env=environment,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)

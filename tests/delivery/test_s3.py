@@ -17,8 +17,7 @@ import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import corpus_bytes, finished, free_port, need, upload
-from tests.delivery.conftest import WorkerFactory
+from tests.conftest import WorkerFactory, corpus_bytes, finished, free_port, need, upload
 
 BUCKET = "invoice-exports-test"
 

@@ -19,8 +19,8 @@ from fastapi.testclient import TestClient
 from redis import Redis
 from rq.registry import StartedJobRegistry
 
-from tests.conftest import ROOT, TEST_SECRET_KEY, corpus_bytes, free_port, sample
-from tests.delivery.conftest import WorkerFactory, parsed_invoice, send_webhook, settled
+from tests.conftest import ROOT, TEST_SECRET_KEY, WorkerFactory, corpus_bytes, free_port, sample
+from tests.delivery.conftest import parsed_invoice, send_webhook, settled
 from tests.delivery.receiver import SECRET, Answer, Receiver
 
 
