@@ -12,6 +12,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+import boto3
+import httpx2
 import pytest
 import redis
 from fastapi import FastAPI
@@ -20,6 +22,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from app.core.settings import Settings
 from app.factory import create_app
+from tests.delivery.receiver import Receiver, running_receiver
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = Path(os.environ.get("INVOICE_CORPUS", ROOT.parent / "shared" / "corpus"))
@@ -184,3 +187,64 @@ def start_worker(redis_url: str, tmp_path: Path) -> Iterator[WorkerFactory]:
                 process.wait(timeout=15)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+
+
+BUCKET = "invoice-exports-test"
+
+
+@pytest.fixture(scope="session")
+def moto_url() -> Iterator[str]:
+    """moto's S3 server, over HTTP on 127.0.0.1."""
+    port = free_port()
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:
+        need(False, "moto's server (pip install 'moto[server]')")
+        raise
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx2.get(url, timeout=1)
+            break
+        except httpx2.HTTPError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                need(False, "moto's server did not start (pip install 'moto[server]')")
+            time.sleep(0.2)
+    yield url
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def s3_settings(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Settings that export to a bucket on moto's server, with AWS credentials it accepts."""
+    for name, value in (
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing-secret"),
+        ("AWS_DEFAULT_REGION", "eu-central-1"),
+    ):
+        monkeypatch.setenv(name, value)
+    s3 = boto3.client("s3", endpoint_url=moto_url, region_name="eu-central-1")
+    existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
+    if BUCKET not in existing:
+        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
+    return {
+        "enable_s3": True,
+        "s3_bucket": BUCKET,
+        "s3_region": "eu-central-1",
+        "s3_endpoint_url": moto_url,
+        "s3_url_expires": 600,
+        "s3_retry_schedule": "1,1",
+    }
+
+
+@pytest.fixture
+def receiver() -> Iterator[Receiver]:
+    with running_receiver() as running:
+        yield running

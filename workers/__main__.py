@@ -33,6 +33,7 @@ from app.jobs import runner
 from app.jobs.backends import QUEUES
 from app.jobs.private import PrivateJobData
 from app.mail import jobs as mail_jobs
+from app.mail import pipeline
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -68,10 +69,27 @@ def main(argv: list[str] | None = None) -> int:
     worker = SimpleWorker(arguments.queues, connection=connection)
     log.info("worker starting", extra={"queues": arguments.queues, "metrics_port": metrics_port or None})
     with contextlib.ExitStack() as stack:
-        if "mail" in arguments.queues:  # mailbox pulls parse into the sessions' store
-            runner.provide_services(stack.enter_context(mail_jobs.worker_services(settings)))
+        if "mail" in arguments.queues or settings.mail_host:  # mail is parsed here, into the sessions' store
+            services = stack.enter_context(mail_jobs.worker_services(settings))
+            runner.provide_services(services)
+        if settings.mail_host:
+            _poll_mailbox(settings, services, connection, stack)
         worker.work(burst=arguments.burst, with_scheduler=True)
     return 0
+
+
+def _poll_mailbox(
+    settings: Settings, services: mail_jobs.MailServices, connection: Redis, stack: contextlib.ExitStack
+) -> None:
+    """The mail pipeline (MAIL_HOST), in a thread beside the worker, stopped with it."""
+    stop = threading.Event()
+    thread = threading.Thread(
+        target=pipeline.run, args=(settings, services, connection, stop), name="mail-pipeline", daemon=True
+    )
+    thread.start()
+    stack.callback(thread.join, 30)
+    stack.callback(stop.set)
+    logging.getLogger(__name__).info("mail pipeline polling", extra={"every_seconds": settings.mail_poll_seconds})
 
 
 def _report_s3_reach(connection: Redis, settings: Settings) -> None:

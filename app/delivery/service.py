@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets
 from datetime import UTC, datetime, timedelta
@@ -15,6 +14,7 @@ from app.core.settings import InvalidSecret, Settings, webhook_signing_key
 from app.delivery.guard import TargetRefused, resolve
 from app.delivery.log import Delivery, delivery_log
 from app.delivery.schemas import WebhookAccepted
+from app.delivery.webhooks import invoice_event
 from app.invoices import service as invoices
 from app.jobs.backends import Jobs, JobSpec, QueueUnavailable, TooManyJobs, owner_tag
 from app.jobs.policy import with_jitter
@@ -58,13 +58,8 @@ async def request_webhook(
         await anyio.to_thread.run_sync(lambda: resolve(url, allowed_hosts=settings.allowed_webhook_hosts))
     except TargetRefused as exc:
         raise AppError("webhook_target_refused", str(exc), field="url") from None
-    event = "invoice.approved" if invoice.status == "approved" else "invoice.parsed"
     now = datetime.now(UTC)
-    body = json.dumps(
-        {"type": event, "timestamp": now.isoformat(), "data": invoice.model_dump(mode="json", by_alias=True)},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    )
+    event, body = invoice_event(invoice, now)
     delivery = Delivery(
         delivery_id="dlv_" + secrets.token_hex(12),
         webhook_id="msg_" + secrets.token_hex(12),

@@ -9,6 +9,7 @@ timeouts, 408, 429 (after its Retry-After), 3xx and 5xx are retried on the sched
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -20,9 +21,20 @@ from app.core import metrics
 from app.delivery.guard import TargetRefused, resolve
 from app.delivery.log import Attempt, Delivery, DeliveryLog, delivery_log
 from app.delivery.signing import sign
+from app.invoices.schemas import Invoice
 from app.jobs.policy import GiveUp, RetryLater, next_delay
 
 USER_AGENT = "invoice-service-webhooks/1"
+
+
+def invoice_event(invoice: Invoice, now: datetime) -> tuple[str, str]:
+    """The event type and JSON body of a webhook about ``invoice``."""
+    event = "invoice.approved" if invoice.status == "approved" else "invoice.parsed"
+    data = invoice.model_dump(mode="json", by_alias=True)
+    body = json.dumps(
+        {"type": event, "timestamp": now.isoformat(), "data": data}, ensure_ascii=False, separators=(",", ":")
+    )
+    return event, body
 
 
 def retry_after_seconds(value: str | None) -> float | None:
@@ -61,7 +73,7 @@ def deliver(
     status_code: int | None = None
     failure: Exception | None = None
     try:
-        status_code, retry_after = _post(
+        status_code, retry_after = post_signed(
             url, secret, body.encode(), webhook_id, timeout_seconds, max_response_bytes, allowed_hosts
         )
     except TargetRefused as exc:
@@ -71,7 +83,7 @@ def deliver(
     except httpx2.HTTPError as exc:
         failure = RetryLater(f"connection failed ({type(exc).__name__})")
     else:
-        failure = _verdict(status_code, retry_after)
+        failure = verdict(status_code, retry_after)
     attempt = Attempt(
         at=datetime.now(UTC),
         status_code=status_code,
@@ -85,7 +97,7 @@ def deliver(
     return {"delivery_id": delivery_id, "status_code": status_code}
 
 
-def _post(
+def post_signed(
     url: str,
     secret: str,
     body: bytes,
@@ -94,6 +106,7 @@ def _post(
     max_response_bytes: int,
     allowed_hosts: list[str],
 ) -> tuple[int, float | None]:
+    """One signed POST to the checked address of ``url``: the status code and Retry-After."""
     target = resolve(url, allowed_hosts=frozenset(allowed_hosts))
     timestamp = int(time.time())
     headers = {
@@ -117,7 +130,8 @@ def _post(
         return response.status_code, retry_after_seconds(response.headers.get("retry-after"))
 
 
-def _verdict(status_code: int, retry_after: float | None) -> Exception | None:
+def verdict(status_code: int, retry_after: float | None) -> Exception | None:
+    """None for a delivered webhook, else whether to try again (RetryLater) or not (GiveUp)."""
     if 200 <= status_code < 300:
         return None
     if status_code == 410:

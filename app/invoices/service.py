@@ -42,11 +42,40 @@ async def parse_into_session(
     email: EmailOrigin | None = None,
 ) -> Invoice:
     """Parse one document (and/or its OCR output) in the pool and keep the result and the inputs
-    (the document and the OCR output) in the session. A scan sent as an image is kept as the PDF
-    it becomes."""
+    (the document and the OCR output) in the session."""
+    invoice, inputs = await read_invoice(
+        parser=parser, data=data, file_name=file_name, source=source, ocr=ocr, email=email
+    )
+    original = pack(inputs)
+    await store.save(
+        session.id, invoice.id, invoice.model_dump_json(by_alias=True), original, ttl=session.seconds_left()
+    )
+    metrics.DOCUMENTS.labels(outcome=invoice.status).inc()
+    log.info(
+        "document parsed",
+        extra={
+            "status": invoice.status,
+            "format": invoice.input_format,
+            "pages": invoice.pages,
+            "bytes": len(original),
+        },
+    )
+    return invoice
+
+
+async def read_invoice(
+    *,
+    parser: DocumentParser,
+    data: bytes | None,
+    file_name: str | None,
+    source: Source,
+    ocr: bytes | None = None,
+    email: EmailOrigin | None = None,
+) -> tuple[Invoice, Inputs]:
+    """A new invoice parsed from one document (and/or its OCR output), and the inputs to keep with
+    it: a scan sent as an image is kept as the PDF it becomes."""
     received = hashlib.sha256(data).hexdigest() if data else None
     data = await parser.as_document(data) if data else data
-    original = pack(Inputs(document=data or None, ocr=ocr or None))
     extracted, parse_ms = await parser.parse(data, ocr=ocr)
     invoice = Invoice(
         **extracted.model_dump(),
@@ -59,19 +88,7 @@ async def parse_into_session(
         parsed_timestamp=datetime.now(UTC),
         parse_ms=parse_ms,
     )
-    record = invoice.model_dump_json(by_alias=True)
-    await store.save(session.id, invoice.id, record, original, ttl=session.seconds_left())
-    metrics.DOCUMENTS.labels(outcome=invoice.status).inc()
-    log.info(
-        "document parsed",
-        extra={
-            "status": invoice.status,
-            "format": invoice.input_format,
-            "pages": invoice.pages,
-            "bytes": len(original),
-        },
-    )
-    return invoice
+    return invoice, Inputs(document=data or None, ocr=ocr or None)
 
 
 async def reprocess_invoice(

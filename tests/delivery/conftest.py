@@ -3,20 +3,11 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
-import pytest
 from fastapi.testclient import TestClient
 
 from tests.conftest import corpus_bytes, upload
-from tests.delivery.receiver import Receiver, running_receiver
-
-
-@pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with running_receiver() as running:
-        yield running
 
 
 def parsed_invoice(client: TestClient) -> dict[str, Any]:

@@ -3,73 +3,15 @@
 from __future__ import annotations
 
 import io
-import os
-import signal
-import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
-import boto3
 import httpx2
 import openpyxl
-import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import WorkerFactory, corpus_bytes, finished, free_port, need, upload
-
-BUCKET = "invoice-exports-test"
-
-
-@pytest.fixture(scope="module")
-def moto_url() -> Iterator[str]:
-    port = free_port()
-    try:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    except OSError:
-        need(False, "moto's server (pip install 'moto[server]')")
-        raise
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx2.get(url, timeout=1)
-            break
-        except httpx2.HTTPError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                need(False, "moto's server did not start (pip install 'moto[server]')")
-            time.sleep(0.2)
-    yield url
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=10)
-
-
-@pytest.fixture
-def s3_settings(moto_url: str, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    for name, value in (
-        ("AWS_ACCESS_KEY_ID", "testing"),
-        ("AWS_SECRET_ACCESS_KEY", "testing-secret"),
-        ("AWS_DEFAULT_REGION", "eu-central-1"),
-    ):
-        monkeypatch.setenv(name, value)
-    s3 = boto3.client("s3", endpoint_url=moto_url, region_name="eu-central-1")
-    existing = {bucket["Name"] for bucket in s3.list_buckets().get("Buckets", [])}
-    if BUCKET not in existing:
-        s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": "eu-central-1"})
-    return {
-        "enable_s3": True,
-        "s3_bucket": BUCKET,
-        "s3_region": "eu-central-1",
-        "s3_endpoint_url": moto_url,
-        "s3_url_expires": 600,
-        "s3_retry_schedule": "1,1",
-    }
+from tests.conftest import BUCKET, WorkerFactory, corpus_bytes, finished, free_port, upload
 
 
 def workbook_at(url: str) -> openpyxl.Workbook:

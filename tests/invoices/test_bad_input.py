@@ -36,7 +36,7 @@ def _truncated() -> bytes:
 CASES: list[tuple[str, Callable[[], bytes], int, str]] = [
     ("empty", lambda: b"", 400, "empty_file"),
     ("whitespace only", lambda: b"  \n\t ", 400, "empty_file"),
-    ("png named .pdf", lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, 415, "unsupported_media_type"),
+    ("broken png named .pdf", lambda: b"\x89PNG\r\n\x1a\n" + b"\x00" * 200, 422, "corrupt_image"),
     ("plain text", lambda: b"Invoice 42, total 100.00 EUR", 415, "unsupported_media_type"),
     ("encrypted", lambda: _blank_pdf(1, password="s3cret"), 422, "encrypted_pdf"),
     ("too many pages", lambda: _blank_pdf(6), 422, "too_many_pages"),

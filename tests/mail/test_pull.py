@@ -9,10 +9,12 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.conftest import finished
+from app.ocr.scanned import installed_engines
+from tests.conftest import finished, need
 from tests.mail import messages
 from tests.mail.conftest import PASSWORD, USER
 from tests.mail.dovecot import Dovecot
+from tests.ocr.pages import NUMBER, TOTAL, scanned_image
 
 
 def pull(client: TestClient, server: Dovecot, **options: Any) -> dict[str, Any]:
@@ -229,3 +231,18 @@ def test_plain_text_only_where_the_operator_allows_it(mail_app: Callable[..., Te
 
 def test_the_service_says_it_reads_mailboxes(mail_app: Callable[..., TestClient]) -> None:
     assert mail_app().get("/").json()["features"]["imap"] is True
+
+
+def test_a_scan_attached_as_an_image_is_read_through_ocr(
+    mail_app: Callable[..., TestClient], mailserver: Dovecot
+) -> None:
+    need("tesseract" in installed_engines(), "tesseract-ocr (bash scripts/install-system-packages)")
+    photo = scanned_image("JPEG")
+    png = messages.with_attachments("Scan 2", ("scan.png", scanned_image("PNG"), "image/png"))
+    mailserver.deliver(USER, messages.with_attachments("Scan", ("IMG_2041.jpg", photo, "image/jpeg")), png)
+    client = mail_app(ocr_engine="tesseract", ocr_languages="eng")
+    report = pull(client, mailserver)["result"]
+    assert report["invoices_parsed"] == 2  # an attached image is a scan (inline ones are logos: not read)
+    read = {invoice["email"]["attachment"]: invoice for invoice in invoices(client)}
+    assert read["IMG_2041.jpg"]["input_format"] == "pdf_scanned"
+    assert read["IMG_2041.jpg"]["invoice_number"] == NUMBER and read["IMG_2041.jpg"]["total_amount"] == TOTAL

@@ -52,3 +52,19 @@ def scanned_pdf(quarter_turns: int = 0) -> bytes:
     out = io.BytesIO()
     Image.Image.save(turned, out, format="PDF", resolution=DPI)
     return out.getvalue()
+
+
+def scanned_image(image_format: str, *, dpi: int | None = DPI, pages: int = 1) -> bytes:
+    """text_pdf() as a photo or scanner file (JPEG, PNG, TIFF; TIFF with ``pages`` pages), stating
+    its resolution or not."""
+    document = pdfium.PdfDocument(text_pdf())
+    image = document[0].render(scale=DPI / 72, grayscale=True).to_pil()
+    document.close()
+    out = io.BytesIO()
+    extra: dict[str, object] = {"dpi": (dpi, dpi)} if dpi else {}
+    if image_format == "TIFF":
+        extra["compression"] = "tiff_deflate"  # as scanners write them
+    if pages > 1:
+        extra.update(save_all=True, append_images=[image] * (pages - 1))
+    image.save(out, format=image_format, **extra)
+    return out.getvalue()
