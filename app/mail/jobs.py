@@ -58,7 +58,7 @@ class SessionDestination:
     def room(self) -> int:
         return int(self._services.portal.call(self._services.store.room, self._session.id))
 
-    def add(self, document: Document, origin: EmailOrigin) -> Invoice:
+    def add(self, document: Document, origin: EmailOrigin, *, message: str) -> Invoice:
         invoice: Invoice = self._call(
             parse_into_session,
             parser=self._services.parser,
@@ -126,6 +126,7 @@ def pull_into_session(
                 marking=Marking(**marking),
                 limits=services.limits,
                 report=report,
+                parallel=2 * services.parser.pool.workers,
             )
     except MailError as exc:
         raise (RetryLater(exc.message, code=exc.code) if exc.retry else GiveUp(exc.message, code=exc.code)) from None

@@ -65,7 +65,6 @@ class Receivers:
         self._services = services
         self._settings = settings
         self._identity = mailbox_identity
-        self.message_key = ""  # the message being imported (names its deliveries' webhook-ids)
 
     def known(self) -> set[str]:
         return set()  # the mailbox's marks say what is done
@@ -73,7 +72,7 @@ class Receivers:
     def room(self) -> int:
         return self._settings.bulk_max_bytes
 
-    def add(self, document: Document, origin: EmailOrigin) -> Invoice:
+    def add(self, document: Document, origin: EmailOrigin, *, message: str) -> Invoice:
         invoice, _ = self._services.portal.call(
             lambda: read_invoice(
                 parser=self._services.parser,
@@ -84,16 +83,16 @@ class Receivers:
             )
         )
         if self._settings.mail_webhook_url:
-            self._send_webhook(invoice)
+            self._send_webhook(invoice, message)
         if self._settings.mail_s3:
             self._upload(invoice)
         return invoice
 
-    def _send_webhook(self, invoice: Invoice) -> None:
+    def _send_webhook(self, invoice: Invoice, message: str) -> None:
         settings = self._settings
         secret = settings.webhook_secret.get_secret_value() if settings.webhook_secret else ""
         _, body = invoice_event(invoice, datetime.now(UTC))
-        same = f"{self._identity}\x00{self.message_key}\x00{invoice.document_sha256}".encode()
+        same = f"{self._identity}\x00{message}\x00{invoice.document_sha256}".encode()
         webhook_id = "msg_" + hashlib.sha256(same).hexdigest()[:24]
         try:
             status, retry_after = post_signed(
@@ -142,10 +141,17 @@ def poll_once(settings: Settings, services: MailServices, claims: Redis) -> None
         receivers = Receivers(services, settings, mailbox.identity)
 
         def claim(key: str) -> bool:
-            receivers.message_key = key
             return bool(claims.set(_claim(mailbox.identity, key), b"1", nx=True, ex=CLAIM_SECONDS))
 
-        report = pull(mailbox, receivers, selection=selection, marking=marking, limits=services.limits, claim=claim)
+        report = pull(
+            mailbox,
+            receivers,
+            selection=selection,
+            marking=marking,
+            limits=services.limits,
+            claim=claim,
+            parallel=2 * services.parser.pool.workers,
+        )
         for error in report.errors:  # not delivered: let the message go for the next poll
             if error.code == "delivery_failed":
                 claims.delete(_claim(mailbox.identity, error.message))

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Protocol
@@ -22,7 +25,7 @@ from app.invoices.archives import BulkLimits, Document, message_documents
 from app.invoices.schemas import EmailOrigin, Invoice
 from app.mail.connection import Account, Reach
 from app.mail.imap import ImapMailbox
-from app.mail.mailbox import Mailbox, Marking, Selection
+from app.mail.mailbox import Fetched, Mailbox, Marking, Selection
 from app.mail.pop3 import Pop3Mailbox
 from app.parsing.messages import MessageDocuments, read_message
 from app.sessions.store import SessionEnded
@@ -45,8 +48,9 @@ class Destination(Protocol):
     def room(self) -> int:
         """Bytes of documents that can still be added."""
 
-    def add(self, document: Document, origin: EmailOrigin) -> Invoice:
-        """Parse and keep one document; raises AppError when it cannot be."""
+    def add(self, document: Document, origin: EmailOrigin, *, message: str) -> Invoice:
+        """Parse and keep one document of ``message`` (its key); raises AppError when it cannot be.
+        Called from several threads at once."""
 
 
 @dataclass
@@ -75,6 +79,13 @@ class PullReport:
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def add(self, imported: _Imported) -> None:
+        self.attachments_found += imported.documents
+        self.invoices_parsed += len(imported.invoice_ids)
+        self.invoice_ids += imported.invoice_ids
+        self.duplicates += imported.duplicates
+        self.errors += imported.errors
+
 
 @contextmanager
 def open_mailbox(account: Account, reach: Reach, marking: Marking) -> Iterator[Mailbox]:
@@ -96,22 +107,47 @@ def pull(
     limits: BulkLimits,
     report: Callable[[dict[str, Any]], None] = lambda _: None,
     claim: Callable[[str], bool] = lambda _: True,
+    parallel: int = 4,
 ) -> PullReport:
     """Import the selected messages of ``mailbox`` into ``destination``. ``claim`` lets a message be
     taken by one of several pullers (the pipeline's workers); ``report`` hears the progress after
-    each message."""
+    each message.
+
+    Messages are fetched one after another over the one connection, while the documents of up to
+    ``parallel`` messages are parsed meanwhile (the parse pool's workers stay busy); each message
+    is marked, in order, once its documents are done."""
     progress = PullReport()
     keys = mailbox.find(selection, marking)
     progress.messages_total = len(keys)
     report(progress.as_dict())
-    known = destination.known()
-    for key in keys:
-        if not claim(key):
-            progress.messages_total -= 1
-            continue
-        _import_message(mailbox, destination, key, marking, limits, known, progress)
+    reading = _Reading(destination, destination.known(), limits)
+    pending: deque[tuple[str, Future[_Imported]]] = deque()
+
+    def finish_oldest() -> None:
+        key, future = pending.popleft()
+        imported = future.result()
+        progress.add(imported)
+        if imported.markable:
+            mailbox.mark(key, marking)
+            progress.messages_marked += 1
         progress.messages_scanned += 1
         report(progress.as_dict())
+
+    with ThreadPoolExecutor(max_workers=parallel, thread_name_prefix="mail-import") as parsers:
+        try:
+            for key in keys:
+                if not claim(key):
+                    progress.messages_total -= 1
+                    continue
+                fetched = mailbox.fetch(key, max_part_bytes=limits.max_file_bytes)
+                pending.append((key, parsers.submit(reading.message, fetched)))
+                while pending and (len(pending) >= parallel or pending[0][1].done()):
+                    finish_oldest()
+            while pending:
+                finish_oldest()
+        finally:
+            for _, future in pending:
+                future.cancel()
     log.info(
         "mailbox pulled",
         extra={name: value for name, value in progress.as_dict().items() if isinstance(value, int)},
@@ -119,53 +155,67 @@ def pull(
     return progress
 
 
-def _import_message(
-    mailbox: Mailbox,
-    destination: Destination,
-    key: str,
-    marking: Marking,
-    limits: BulkLimits,
-    known: set[str],
-    progress: PullReport,
-) -> None:
-    fetched = mailbox.fetch(key, max_part_bytes=limits.max_file_bytes)
-    if fetched.raw is None:
-        return  # nothing in it could be a document
-    message = read_message(fetched.raw, max_part_bytes=max(limits.max_file_bytes, limits.max_bytes))
-    message.skipped.extend(fetched.skipped)
-    documents = message_documents(message, limits, budget=limits.max_bytes, room=destination.room())
-    progress.attachments_found += len(documents)
-    imported, again = 0, False
-    for number, document in enumerate(documents, start=1):
-        error = document.error or _imported(destination, document, _origin(message, document), known, progress)
-        if error is None:
-            imported += 1
-            continue
-        again |= error.code in PASSING
-        progress.errors.append(MessageError(key, message.date, number, error.code, error.message))
-    if imported and not again:
-        mailbox.mark(key, marking)
-        progress.messages_marked += 1
+@dataclass
+class _Imported:
+    """What one message gave: its documents, the invoices parsed, duplicates and errors, and
+    whether it may be marked (something imported, nothing left to try again)."""
+
+    documents: int = 0
+    invoice_ids: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    errors: list[MessageError] = field(default_factory=list)
+
+    @property
+    def markable(self) -> bool:
+        imported = self.invoice_ids or self.duplicates
+        return bool(imported) and not any(error.code in PASSING for error in self.errors)
 
 
-def _imported(
-    destination: Destination, document: Document, origin: EmailOrigin, known: set[str], progress: PullReport
-) -> AppError | None:
-    """Add one document unless the destination holds it already; the error when it cannot be."""
-    sha256 = hashlib.sha256(document.data).hexdigest()
-    if sha256 in known:
-        progress.duplicates += 1
+class _Reading:
+    """Reads fetched messages into the destination, from several threads: the set of documents
+    already there is shared, and a document is reserved in it before it is parsed, so that two
+    messages carrying the same file add it once."""
+
+    def __init__(self, destination: Destination, known: set[str], limits: BulkLimits) -> None:
+        self._destination = destination
+        self._known = known
+        self._limits = limits
+        self._lock = threading.Lock()
+
+    def message(self, fetched: Fetched) -> _Imported:
+        outcome = _Imported()
+        if fetched.raw is None:
+            return outcome  # nothing in it could be a document
+        limits = self._limits
+        message = read_message(fetched.raw, max_part_bytes=max(limits.max_file_bytes, limits.max_bytes))
+        message.skipped.extend(fetched.skipped)
+        documents = message_documents(message, limits, budget=limits.max_bytes, room=self._destination.room())
+        outcome.documents = len(documents)
+        for number, document in enumerate(documents, start=1):
+            error = document.error or self._add(document, _origin(message, document), fetched.key, outcome)
+            if error is not None:
+                outcome.errors.append(MessageError(fetched.key, message.date, number, error.code, error.message))
+        return outcome
+
+    def _add(self, document: Document, origin: EmailOrigin, message: str, outcome: _Imported) -> AppError | None:
+        """Add one document unless the destination holds it already; the error when it cannot be."""
+        sha256 = hashlib.sha256(document.data).hexdigest()
+        with self._lock:
+            seen = sha256 in self._known
+            self._known.add(sha256)
+        if seen:
+            outcome.duplicates += 1
+            return None
+        try:
+            invoice = self._destination.add(document, origin, message=message)
+        except SessionEnded:
+            raise
+        except AppError as exc:
+            with self._lock:
+                self._known.discard(sha256)
+            return exc
+        outcome.invoice_ids.append(invoice.id)
         return None
-    try:
-        invoice = destination.add(document, origin)
-    except SessionEnded:
-        raise
-    except AppError as exc:
-        return exc
-    known.add(sha256)
-    progress.invoices_parsed += 1
-    progress.invoice_ids.append(invoice.id)
-    return None
 
 
 def _origin(message: MessageDocuments, document: Document) -> EmailOrigin:
