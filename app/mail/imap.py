@@ -172,7 +172,7 @@ class ImapMailbox:
             value = found.get(f"BODY[{section}]".encode())
             return value if isinstance(value, bytes) else b""
 
-        raw = _message(headers, [(item(part.mime), item(part.section)) for part in wanted])
+        raw = _message(headers, [(item(part.mime), item(part.section)) for part in wanted]) if wanted else headers
         too_large = [
             Skipped(
                 part_file_name(item(part.mime)),

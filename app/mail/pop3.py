@@ -67,7 +67,7 @@ class Pop3Mailbox:
     def fetch(self, key: str, *, max_part_bytes: int) -> Fetched:
         number = self._numbers[key]
         if self._sizes[key] > max_part_bytes * 4 // 3 + 65536:
-            header = b"\r\n".join(self._client.top(number, 0)[1])
+            header = _who_and_when(self._client.top(number, 0)[1])
             skipped = Skipped(
                 None,
                 "file_too_large",
@@ -106,3 +106,18 @@ def _log_in(client: poplib.POP3, account: Account, context: ssl.SSLContext) -> N
             client.pass_(account.password or "")
     except poplib.error_proto:
         raise login_refused(account) from None
+
+
+_DESCRIBING = (b"from", b"subject", b"date", b"message-id")
+
+
+def _who_and_when(header_lines: list[bytes]) -> bytes:
+    """The header lines that describe a message (with their continuation lines), and none of its
+    MIME structure, whose body is not fetched."""
+    kept, keeping = [], False
+    for line in header_lines:
+        if not line[:1].isspace():
+            keeping = line.split(b":", 1)[0].strip().lower() in _DESCRIBING
+        if keeping:
+            kept.append(line)
+    return b"\r\n".join(kept)

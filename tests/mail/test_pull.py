@@ -246,3 +246,23 @@ def test_a_scan_attached_as_an_image_is_read_through_ocr(
     read = {invoice["email"]["attachment"]: invoice for invoice in invoices(client)}
     assert read["IMG_2041.jpg"]["input_format"] == "pdf_scanned"
     assert read["IMG_2041.jpg"]["invoice_number"] == NUMBER and read["IMG_2041.jpg"]["total_amount"] == TOTAL
+
+
+def test_an_attachment_over_the_limit_is_skipped_without_being_downloaded(
+    mail_app: Callable[..., TestClient], mailserver: Dovecot
+) -> None:
+    large = messages.invoice_pdf(2) + b"%" + bytes(range(256)) * 1200 + b"\n"  # 300 KB
+    mailserver.deliver(
+        USER,
+        messages.with_attachments(
+            "Two", ("small.pdf", messages.invoice_pdf(1), "application/pdf"), ("large.pdf", large, "application/pdf")
+        ),
+        messages.with_attachments("Large alone", ("large.pdf", large + b"%2\n", "application/pdf")),
+    )
+    client = mail_app(max_upload_bytes=100_000)
+    for protocol, port in (("imap", mailserver.imaps), ("pop3", mailserver.pop3s)):
+        report = pull(client, mailserver, protocol=protocol, port=port, mark=None)["result"]
+        codes = [error["code"] for error in report["errors"]]
+        assert codes == ["file_too_large"] * 2, (protocol, report["errors"])
+        assert report["messages_marked"] == (1 if protocol == "imap" else 0)  # POP3 cannot fetch a part alone
+    assert [invoice["invoice_number"] for invoice in invoices(client)] == ["MAIL-0001"]
