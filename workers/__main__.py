@@ -1,13 +1,15 @@
 """`python -m workers [--burst] [--metrics-port N] [queues]`: an RQ worker on the service's queues,
-with RQ's scheduler, so retries scheduled with Retry(interval=...) come back.
+with RQ's scheduler, so retries scheduled with Retry(interval=...) come back. Serving the `mail`
+queue (or with MAIL_HOST set, the mail pipeline) it also runs a parse pool for the mail it reads.
 
 It is RQ's SimpleWorker: jobs run in the worker process itself, one at a time, instead of in a
 process forked for each. The service's jobs are network calls and workbook building, which need
 no sandbox of their own (a job past its timeout is still stopped by RQ's alarm), and so the
 modules are imported once, not per job, and the job counters live in the process that serves
-them at ``--metrics-port``. Equivalent: `rq worker -w rq.worker.SimpleWorker webhooks exports
---with-scheduler --url $REDIS_URL` (the forking `rq worker` runs the same jobs too, but its
-per-job processes keep their counts to themselves).
+them at ``--metrics-port``. For `webhooks` and `exports`, equivalent: `rq worker -w
+rq.worker.SimpleWorker webhooks exports --with-scheduler --url $REDIS_URL` (the forking `rq worker`
+runs the same jobs too, but its per-job processes keep their counts to themselves); mail jobs need
+this worker, which provides their parser and session store.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ def queue_unavailable() -> AppError:
 def too_many_jobs() -> AppError:
     return AppError(
         "too_many_jobs",
-        f"This session has {MAX_PENDING_PER_SESSION} deliveries or exports waiting or running; "
+        f"This session has {MAX_PENDING_PER_SESSION} deliveries, exports or mailbox pulls waiting or running; "
         "wait for some to finish (see their status URLs) before queuing more.",
         headers={"Retry-After": "60"},
     )
@@ -32,8 +32,9 @@ def too_many_jobs() -> AppError:
 @router.get("/{job_id}", response_model=JobState)
 async def job_state(job_id: str, session: CurrentSession, jobs: JobQueue) -> JobState:
     """`queued` (also while waiting for a retry, with `next_retry_at`), `started`, `finished` (with
-    `result`) or `failed` (with `error`); `attempts` counts the runs so far. 404 for a job of
-    another session or one whose record has expired."""
+    `result`) or `failed` (with `error`, and `error_code` where the job names one); `attempts`
+    counts the runs so far; `progress`, for a job that reports it (a mailbox pull), while it runs.
+    404 for a job of another session or one whose record has expired."""
     try:
         state = await jobs.state(job_id, session.id)
     except QueueUnavailable:
