@@ -80,6 +80,7 @@ STATUS_OF = {
     "too_many_jobs": 429,
     "too_many_sessions": 429,
     "internal_error": 500,
+    "delivery_failed": 502,
     "not_ready": 503,
     "ocr_unavailable": 503,
     "queue_unavailable": 503,

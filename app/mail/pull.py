@@ -32,10 +32,18 @@ from app.sessions.store import SessionEnded
 
 log = logging.getLogger(__name__)
 
-#: Failures that may pass (room in the session, a busy OCR service, a fault of ours): the message
-#: is left unmarked, so that a later pull reads it again.
+#: Failures that may pass (room in the session, a busy OCR service, a receiver down, a fault of
+#: ours): the message is left unmarked, so that a later pull reads it again.
 PASSING = frozenset(
-    {"session_full", "store_full", "too_many_sessions", "ocr_unavailable", "parse_timeout", "internal_error"}
+    {
+        "session_full",
+        "store_full",
+        "too_many_sessions",
+        "ocr_unavailable",
+        "parse_timeout",
+        "internal_error",
+        "delivery_failed",
+    }
 )
 
 

@@ -49,8 +49,10 @@ def test_two_pipeline_workers_deliver_each_invoice_once(
     time.sleep(3)  # two more polls of each worker: nothing more may arrive
 
     ids = Counter(request.headers["webhook-id"] for request in receiver.received)
-    assert len(receiver.received) == count + 1 and len(ids) == count  # the one failure was sent again, once
-    assert sorted(ids.values()) == [1] * (count - 1) + [2]
+    assert len(ids) == count  # one webhook-id per invoice
+    # the refused one was sent again at the next poll, with the same id; so was the other invoice of
+    # its message if it came in the ZIP (the message was not marked until both were delivered)
+    assert sorted(ids.values())[-2:] in ([1, 2], [2, 2]) and max(ids.values()) == 2
     events = {request.headers["webhook-id"]: request.event for request in receiver.received}
     numbers = sorted(event["data"]["invoice_number"] for event in events.values())
     assert numbers == sorted([f"MAIL-{n:04d}" for n in range(count - 2)] + ["MAIL-0098", "MAIL-0099"])
