@@ -46,6 +46,10 @@ class _Part:
     size: int  # as sent (base64 is a third larger than the file)
     mime: str  # the section of its MIME header
 
+    @property
+    def could_be_document(self) -> bool:
+        return self.content_type not in _NOT_DOCUMENTS and not self.content_type.startswith("multipart/")
+
 
 def _is_multipart(node: Any) -> bool:
     return bool(node) and isinstance(node[0], list | tuple)
@@ -143,45 +147,44 @@ class ImapMailbox:
         uid = int(key)
         outline = self._client.fetch(
             [uid], ["BODYSTRUCTURE", "RFC822.SIZE", _HEADER_FIELDS.replace(b"BODY[", b"BODY.PEEK[")]
-        )
-        if uid not in outline:
+        ).get(uid)
+        if outline is None:
             return Fetched(key, None)  # expunged meanwhile
-        headers: bytes = outline[uid][_HEADER_FIELDS]
-        parts = list(_body_parts(outline[uid][b"BODYSTRUCTURE"]))
-        wanted, skipped = [], []
-        for part in parts:
-            if part.content_type in _NOT_DOCUMENTS or part.content_type.startswith("multipart/"):
-                continue
-            if part.size > max_part_bytes * 4 // 3 + 4096:  # larger than any part within the limit, even as base64
-                skipped.append(part)
-            else:
-                wanted.append(part)
-        if not wanted and not skipped:
-            unaccounted = int(outline[uid][b"RFC822.SIZE"]) - sum(part.size for part in parts)
-            if _UNACCOUNTED_BYTES < unaccounted <= max_part_bytes:
-                # the server's outline leaves much of the message out: its MIME is broken, and the
-                # e-mail reader says so (or finds what the outline missed)
-                whole = self._client.fetch([uid], ["BODY.PEEK[]"]).get(uid, {}).get(b"BODY[]")
-                return Fetched(key, whole if isinstance(whole, bytes) else None)
-            return Fetched(key, None)
-        sections = [f"BODY.PEEK[{part.mime}]" for part in wanted + skipped]
-        sections += [f"BODY.PEEK[{part.section}]" for part in wanted]
-        found = self._client.fetch([uid], sections).get(uid, {})
+        parts = list(_body_parts(outline[b"BODYSTRUCTURE"]))
+        candidates = [part for part in parts if part.could_be_document]
+        if not candidates:
+            # an outline that leaves much of the message out means broken MIME: the e-mail reader
+            # reads it whole and says so (or finds what the outline missed)
+            unaccounted = int(outline[b"RFC822.SIZE"]) - sum(part.size for part in parts)
+            whole = _UNACCOUNTED_BYTES < unaccounted <= max_part_bytes
+            return Fetched(key, self._item(uid, "BODY.PEEK[]", b"BODY[]") if whole else None)
+        # larger than any part within the limit, even as base64: not downloaded
+        too_large = [part for part in candidates if part.size > max_part_bytes * 4 // 3 + 4096]
+        wanted = [part for part in candidates if part not in too_large]
+        found = self._client.fetch(
+            [uid],
+            [f"BODY.PEEK[{part.mime}]" for part in candidates] + [f"BODY.PEEK[{part.section}]" for part in wanted],
+        ).get(uid, {})
 
         def item(section: str) -> bytes:
             value = found.get(f"BODY[{section}]".encode())
             return value if isinstance(value, bytes) else b""
 
+        headers: bytes = outline[_HEADER_FIELDS]
         raw = _message(headers, [(item(part.mime), item(part.section)) for part in wanted]) if wanted else headers
-        too_large = [
+        skipped = [
             Skipped(
                 part_file_name(item(part.mime)),
                 "file_too_large",
                 f"The attachment is larger than the limit of {max_part_bytes:,} bytes; it was not downloaded.",
             )
-            for part in skipped
+            for part in too_large
         ]
-        return Fetched(key, raw, too_large)
+        return Fetched(key, raw, skipped)
+
+    def _item(self, uid: int, request: str, answer: bytes) -> bytes | None:
+        value = self._client.fetch([uid], [request]).get(uid, {}).get(answer)
+        return value if isinstance(value, bytes) else None
 
     def mark(self, key: str, marking: Marking) -> None:
         uid = int(key)

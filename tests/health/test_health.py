@@ -15,7 +15,7 @@ def test_service_info(client: TestClient) -> None:
     body = client.get("/").json()
     assert body["name"] == "invoice-parsing-service"
     assert body["version"]
-    assert body["features"] == {"redis": False, "s3": False, "imap": False, "ocr": False}
+    assert body["features"] == {"redis": False, "s3": False, "imap": True, "ocr": False}
     assert body["ocr_engine"] == "none"
 
 
