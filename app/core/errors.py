@@ -32,6 +32,7 @@ STATUS_OF = {
     "invoice_not_found": 404,
     "job_not_found": 404,
     "not_found": 404,
+    "page_not_found": 404,
     "unknown_field": 404,
     "method_not_allowed": 405,
     "not_acceptable": 406,

@@ -1,12 +1,13 @@
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request, Response, status
+from fastapi import APIRouter, Path, Query, Request, Response, status
 
 from app.core.errors import AppError
 from app.deps import AppSettings
 from app.invoices import bulk, service
 from app.invoices.archives import Upload, bulk_limits
 from app.invoices.deps import Parser
+from app.invoices.page_images import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH
 from app.invoices.query import InvoiceFilter, Sort
 from app.invoices.schemas import (
     BatchDeleteRequest,
@@ -36,7 +37,7 @@ def _binary(description: str) -> dict[str, object]:
 
 
 _UPLOAD_BODY = _form(
-    file=_binary("The invoice: a PDF (text, scanned, Factur-X/ZUGFeRD) or CII/UBL XML."),
+    file=_binary("The invoice: a PDF (text, scanned, Factur-X/ZUGFeRD), CII/UBL XML, or a scan as JPEG, PNG or TIFF."),
     ocr=_binary(
         "OCR output for the invoice (Baidu VAT or general OCR JSON, or plain text), alone or beside the PDF "
         "it was made from."
@@ -46,7 +47,7 @@ _BULK_BODY = _form(
     files={
         "type": "array",
         "items": {"type": "string", "format": "binary"},
-        "description": "Invoices (PDF or CII/UBL XML) and/or ZIP archives of them.",
+        "description": "Invoices (PDF, CII/UBL XML, scans as images, e-mails as .eml) and/or ZIP archives of them.",
     },
     zip=_binary("A ZIP of invoices; folders inside are fine."),
 )
@@ -139,6 +140,30 @@ async def list_invoices(
 async def get_invoice(invoice_id: str, session: CurrentSession, store: Store) -> Invoice:
     """One invoice of the session (404 for ids of other sessions)."""
     return await service.get_invoice(store=store, session=session, invoice_id=invoice_id)
+
+
+@router.get(
+    "/{invoice_id}/pages/{page}",
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}}, "description": "the page as a PNG image"}},
+)
+async def page_image(
+    invoice_id: str,
+    page: Annotated[int, Path(ge=1, le=10_000, description="the page number, from 1")],
+    session: CurrentSession,
+    store: Store,
+    parser: Parser,
+    width: Annotated[
+        int, Query(ge=MIN_WIDTH, le=MAX_WIDTH, description="pixels; the height follows the page")
+    ] = DEFAULT_WIDTH,
+) -> Response:
+    """A page of the invoice's kept PDF (a scan sent as an image is kept as one) rendered as a PNG,
+    to show the document beside its fields. 404 `page_not_found` past the last page or for an
+    invoice read from XML or OCR output."""
+    png = await service.page_image(
+        parser=parser, store=store, session=session, invoice_id=invoice_id, number=page, width=width
+    )
+    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
 
 
 @router.post("/{invoice_id}/reprocess", response_model=Invoice, openapi_extra=_REPROCESS_BODY)

@@ -12,10 +12,12 @@ from app.core import metrics
 from app.core.errors import AppError
 from app.invoices import corrections, records
 from app.invoices.inputs import Inputs, pack, unpack
+from app.invoices.page_images import render_page
 from app.invoices.parser import DocumentParser
 from app.invoices.query import InvoiceFilter, Sort, after, ordered
 from app.invoices.schemas import BatchDeleteResult, EmailOrigin, Invoice, InvoicePage, Source, Status
-from app.parsing import ExtractedInvoice
+from app.parsing import DocumentError, ExtractedInvoice
+from app.parsing.pdf import looks_like_pdf
 from app.sessions.store import RecordChanged, SessionStore
 from app.sessions.token import Session
 
@@ -117,6 +119,23 @@ async def reprocess_invoice(
 
     inputs = pack(Inputs(kept.document, ocr)) if ocr else None
     return await update_invoice(store=store, session=session, invoice_id=invoice_id, change=renew, original=inputs)
+
+
+async def page_image(
+    *, parser: DocumentParser, store: SessionStore, session: Session, invoice_id: str, number: int, width: int
+) -> bytes:
+    """Page ``number`` of the invoice's kept document as a PNG ``width`` pixels wide."""
+    kept = await load_inputs(store=store, session=session, invoice_id=invoice_id)
+    if kept.document is None or not looks_like_pdf(kept.document):
+        raise AppError(
+            "page_not_found",
+            "This invoice was read from e-invoice XML or OCR output, which has no page to show.",
+            field="page",
+        )
+    try:
+        return await parser.pool.run(render_page, kept.document, number, width)
+    except DocumentError as exc:
+        raise AppError(exc.code, exc.message, field="page") from None
 
 
 async def load_inputs(*, store: SessionStore, session: Session, invoice_id: str) -> Inputs:
