@@ -7,7 +7,6 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from functools import partial
-from pathlib import Path
 
 from anyio.from_thread import BlockingPortal
 from fastapi import FastAPI
@@ -46,8 +45,6 @@ from app.sessions.token import TokenSigner
 from app.tracking.router import router as tracking_router
 
 log = logging.getLogger(__name__)
-
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 
 
 def _build_store(settings: Settings) -> SessionStore:
@@ -177,5 +174,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     application.include_router(jobs_router)
     application.include_router(mail_router)
     serve_api_docs(application)
-    application.mount("/static", StaticFiles(directory=STATIC_DIR, html=True), name="static")
+    application.mount("/static", StaticFiles(directory=app_package.STATIC_DIR, html=True), name="static")
     return application

@@ -3,7 +3,7 @@ from typing import Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Request, Response
-from fastapi.responses import JSONResponse
+from fastapi.responses import FileResponse, JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, CollectorRegistry, generate_latest
 
 import app
@@ -17,9 +17,16 @@ from app.sessions.deps import Store
 router = APIRouter(tags=["health"])
 
 
-@router.get("/")
-async def service_info(request: Request) -> dict[str, Any]:
-    """Name, version and which optional features are switched on."""
+@router.get(
+    "/",
+    response_model=None,
+    responses={200: {"content": {"application/json": {}, "text/html": {}}}},
+)
+async def service_info(request: Request) -> dict[str, Any] | FileResponse:
+    """Name, version and which optional features are switched on, as JSON; a browser (asking for
+    `text/html` before JSON) gets the web page instead."""
+    if _prefers_html(request.headers.get("accept", "")):
+        return FileResponse(app.STATIC_DIR / "index.html", media_type="text/html")
     return {
         "name": "invoice-parsing-service",
         "version": app.__version__,
@@ -28,6 +35,23 @@ async def service_info(request: Request) -> dict[str, Any]:
         "docs": "/docs",
         "web": "/static/",
     }
+
+
+def _prefers_html(accept: str) -> bool:
+    """Whether an Accept header ranks HTML above JSON (a browser's does; curl's */* does not)."""
+    ranks: dict[str, float] = {}
+    for item in accept.split(","):
+        media_type, _, parameters = item.strip().partition(";")
+        quality = 1.0
+        for parameter in parameters.split(";"):
+            name, _, value = parameter.strip().partition("=")
+            if name == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        ranks[media_type.strip().lower()] = quality
+    return ranks.get("text/html", 0.0) > ranks.get("application/json", 0.0)
 
 
 @router.get("/health")
