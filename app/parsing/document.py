@@ -31,6 +31,7 @@ from app.parsing.parties import (
     unlabelled_recipient,
 )
 from app.parsing.pdf import looks_like_pdf, read_text
+from app.parsing.provenance import locate
 from app.parsing.sections import find_sections
 from app.parsing.totals import summarise
 from app.parsing.vendor import find_vendor
@@ -85,6 +86,7 @@ def parse_recognised(pages: list[list[Word]]) -> ExtractedInvoice:
     if not lines:
         raise ScannedDocumentNeedsOcr("The OCR engine found no text on the scanned pages. Check the scan's quality.")
     extract_fields(invoice, lines)
+    locate(invoice, lines)
     return _checked(invoice)
 
 
@@ -97,6 +99,7 @@ def _from_pdf(data: bytes, *, max_pages: int) -> ExtractedInvoice:
             visible = ExtractedInvoice(input_format="pdf_text")
             extract_fields(visible, text.lines)
             invoice.warnings.extend(_disagreements(invoice, visible))
+            locate(invoice, text.lines)  # the XML's values, where the page prints them
         return invoice
     if not text.has_text:
         raise ScannedDocumentNeedsOcr(
@@ -105,6 +108,7 @@ def _from_pdf(data: bytes, *, max_pages: int) -> ExtractedInvoice:
         )
     invoice = ExtractedInvoice(input_format="pdf_text", pages=text.page_count)
     extract_fields(invoice, text.lines)
+    locate(invoice, text.lines)
     return invoice
 
 

@@ -19,11 +19,23 @@ REQUIRED_FIELDS = ("vendor", "invoice_number", "invoice_date", "total_amount")
 CHECK_WARNINGS = frozenset({"totals_mismatch", "line_items_mismatch"})
 
 
+class Box(BaseModel):
+    """Where a value is printed: a page (from 1) and a rectangle on it in PDF points, measured
+    from the page's top left corner."""
+
+    page: int
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+
 class LineItem(BaseModel):
     description: str | None = None
     quantity: Decimal | None = None
     unit_price: Decimal | None = None
     amount: Decimal | None = None
+    source: Box | None = Field(default=None, description="the line it was read from; null for XML input")
 
 
 class ParseWarning(BaseModel):
@@ -52,6 +64,10 @@ class ExtractedInvoice(BaseModel):
     total_amount: Decimal | None = None
     line_items: list[LineItem] = Field(default_factory=list)
     confidence: dict[str, float] = Field(default_factory=dict)
+    sources: dict[str, Box] = Field(
+        default_factory=dict,
+        description="where each found field is printed on the pages; empty for XML and plain-text OCR input",
+    )
     warnings: list[ParseWarning] = Field(default_factory=list)
 
     def missing_required(self) -> list[str]:
