@@ -150,6 +150,7 @@ class Settings(BaseSettings):
     mail_ca_file: str | None = None
     mail_timeout_seconds: float = Field(default=30.0, gt=0, le=300)
     mail_max_messages: int = Field(default=500, ge=1, le=10_000)
+    mail_job_timeout_seconds: int = Field(default=3600, ge=60)
     mail_retry_schedule: str = "30,120,600"
     mail_protocol: Literal["imap", "pop3"] = "imap"
     mail_host: str | None = None
@@ -254,6 +255,8 @@ class Settings(BaseSettings):
             raise ValueError("MAIL_MARK=move needs MAIL_MOVE_TO")
         if self.mail_protocol == "pop3" and self.mail_mark != "delete":
             raise ValueError("POP3 has no flags or folders: a pipeline on POP3 needs MAIL_MARK=delete")
+        if self.mail_protocol == "imap" and self.mail_mark == "delete":
+            raise ValueError("MAIL_MARK=delete is for POP3; on IMAP use keyword or move")
         return self
 
     @model_validator(mode="after")

@@ -72,6 +72,8 @@ class JobSpec:
     #: Arguments that must not be kept readable (the invoice, a caller's secret): under RQ they are
     #: sealed apart from the job record (app/jobs/private.py); in process they stay in memory.
     private: dict[str, Any] = field(default_factory=dict)
+    #: Seconds one attempt may run under RQ (None: RQ's default, 180 s).
+    timeout: int | None = None
 
 
 class TooManyJobs(Exception):
@@ -161,6 +163,7 @@ class RqJobs(Jobs):
                 job_id=spec.job_id,
                 meta={"kind": spec.kind, "owner": owner_tag(spec.session_id), "attempts": 0},
                 retry=retry,
+                timeout=spec.timeout,
                 result_ttl=self._result_ttl,
                 failure_ttl=self._result_ttl,
             )

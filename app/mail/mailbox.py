@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal, Protocol
 
+from app.invoices.archives import BulkLimits
 from app.parsing.messages import Skipped
 
 Action = Literal["keyword", "move", "none", "delete", "leave"]
@@ -45,6 +46,11 @@ class Fetched:
     skipped: list[Skipped] = field(default_factory=list)
 
 
+class UnreadableMessage(Exception):
+    """One message cannot be read (its outline or answer makes no sense): it is reported and left
+    unmarked, and the pull goes on with the others."""
+
+
 class Mailbox(Protocol):
     #: Names the mailbox and the generation of its message keys (IMAP UIDVALIDITY), for claims.
     identity: str
@@ -52,6 +58,8 @@ class Mailbox(Protocol):
     def find(self, selection: Selection, marking: Marking) -> list[str]:
         """The keys of the messages to import, oldest first."""
 
-    def fetch(self, key: str, *, max_part_bytes: int) -> Fetched: ...
+    def fetch(self, key: str, limits: BulkLimits) -> Fetched:
+        """The message's documents within ``limits`` (an upload's: per file, and per message as per
+        bulk request); raises UnreadableMessage."""
 
     def mark(self, key: str, marking: Marking) -> None: ...

@@ -14,9 +14,14 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 
+from app.invoices.archives import BulkLimits
 from app.mail.connection import Account, MailError, Reach, checked_address, login_refused, network_error, tls_context
-from app.mail.mailbox import Fetched, Marking, Selection
+from app.mail.mailbox import Fetched, Marking, Selection, UnreadableMessage
 from app.parsing.messages import Skipped
+
+# poplib refuses lines over 2,048 bytes, which real messages have (long HTML lines, unfolded
+# headers); a line is still read into memory whole, so the bound stays.
+poplib._MAXLINE = 1024 * 1024  # type: ignore[attr-defined]
 
 
 class Pop3Mailbox:
@@ -39,6 +44,8 @@ class Pop3Mailbox:
             )
         except (OSError, ssl.SSLError) as exc:
             raise network_error(exc, account) from None
+        except poplib.error_proto:  # a greeting that is no POP3 server's
+            raise _refused_command(account) from None
         ended = False
         try:
             _log_in(client, account, context)
@@ -47,8 +54,8 @@ class Pop3Mailbox:
             ended = True
         except (TimeoutError, OSError, ssl.SSLError) as exc:
             raise network_error(exc, account) from None
-        except poplib.error_proto:
-            raise MailError("mail_server_error", "The POP3 server refused a command.", retry=True) from None
+        except (poplib.error_proto, ValueError):  # refused, or an answer that is no POP3 listing
+            raise _refused_command(account) from None
         finally:
             if not ended:
                 client.close()
@@ -64,17 +71,20 @@ class Pop3Mailbox:
             keys = [key for key in keys if self._received_since(key, selection)]
         return keys[: selection.max_messages]
 
-    def fetch(self, key: str, *, max_part_bytes: int) -> Fetched:
+    def fetch(self, key: str, limits: BulkLimits) -> Fetched:
         number = self._numbers[key]
-        if self._sizes[key] > max_part_bytes * 4 // 3 + 65536:
-            header = _who_and_when(self._client.top(number, 0)[1])
-            skipped = Skipped(
-                None,
-                "file_too_large",
-                f"The message is larger than the limit of {max_part_bytes:,} bytes; it was not downloaded.",
-            )
-            return Fetched(key, header + b"\r\n\r\n", [skipped])
-        return Fetched(key, b"\r\n".join(self._client.retr(number)[1]) + b"\r\n")
+        try:
+            if self._sizes[key] > limits.max_file_bytes * 4 // 3 + 65536:
+                header = _who_and_when(self._client.top(number, 0)[1])
+                skipped = Skipped(
+                    None,
+                    "file_too_large",
+                    f"The message is larger than the limit of {limits.max_file_bytes:,} bytes; it was not downloaded.",
+                )
+                return Fetched(key, header + b"\r\n\r\n", [skipped])
+            return Fetched(key, b"\r\n".join(self._client.retr(number)[1]) + b"\r\n")
+        except poplib.error_proto as exc:
+            raise UnreadableMessage(f"The server would not send this message ({type(exc).__name__}).") from None
 
     def mark(self, key: str, marking: Marking) -> None:
         if marking.action == "delete":
@@ -100,12 +110,22 @@ def _log_in(client: poplib.POP3, account: Account, context: ssl.SSLContext) -> N
     try:
         if account.access_token:
             token = f"user={account.username}\x01auth=Bearer {account.access_token}\x01\x01"
-            client._shortcmd("AUTH XOAUTH2 " + base64.b64encode(token.encode()).decode())  # type: ignore[attr-defined]
+            # poplib has no AUTH: its command primitives send it. A refused token may come back as
+            # a challenge ("+ <error details>"), answered with an empty line to get the -ERR.
+            answer = client._shortcmd("AUTH XOAUTH2 " + base64.b64encode(token.encode()).decode())  # type: ignore[attr-defined]
+            if not answer.startswith(b"+OK"):
+                client._putcmd("")  # type: ignore[attr-defined]
+                client._getresp()  # type: ignore[attr-defined]
+                raise poplib.error_proto("-ERR the token was refused")
         else:
             client.user(account.username)
             client.pass_(account.password or "")
     except poplib.error_proto:
         raise login_refused(account) from None
+
+
+def _refused_command(account: Account) -> MailError:
+    return MailError("mail_server_error", f"The POP3 server at {account.host} refused a command.", retry=True)
 
 
 _DESCRIBING = (b"from", b"subject", b"date", b"message-id")

@@ -23,9 +23,9 @@ from typing import Any, Protocol
 from app.core.errors import AppError
 from app.invoices.archives import BulkLimits, Document, message_documents
 from app.invoices.schemas import EmailOrigin, Invoice
-from app.mail.connection import Account, Reach
+from app.mail.connection import Account, MailError, Reach
 from app.mail.imap import ImapMailbox
-from app.mail.mailbox import Fetched, Mailbox, Marking, Selection
+from app.mail.mailbox import Fetched, Mailbox, Marking, Selection, UnreadableMessage
 from app.mail.pop3 import Pop3Mailbox
 from app.parsing.messages import MessageDocuments, read_message
 from app.sessions.store import SessionEnded
@@ -43,6 +43,8 @@ PASSING = frozenset(
         "parse_timeout",
         "internal_error",
         "delivery_failed",
+        "part_unavailable",
+        "unreadable_message",
     }
 )
 
@@ -147,7 +149,12 @@ def pull(
                 if not claim(key):
                     progress.messages_total -= 1
                     continue
-                fetched = mailbox.fetch(key, max_part_bytes=limits.max_file_bytes)
+                try:
+                    fetched = mailbox.fetch(key, limits)
+                except UnreadableMessage as exc:
+                    progress.errors.append(MessageError(key, None, 0, "unreadable_message", str(exc)))
+                    progress.messages_scanned += 1
+                    continue
                 pending.append((key, parsers.submit(reading.message, fetched)))
                 while pending and (len(pending) >= parallel or pending[0][1].done()):
                     finish_oldest()
@@ -191,11 +198,21 @@ class _Reading:
         self._lock = threading.Lock()
 
     def message(self, fetched: Fetched) -> _Imported:
+        try:
+            return self._read(fetched)
+        except (AppError, MailError):  # the session ended, ...: the pull stops
+            raise
+        except Exception as exc:  # a fault of ours with one message must not stop the others
+            log.exception("mail message failed unexpectedly")
+            reason = f"The message could not be read because of a fault in the service ({type(exc).__name__})."
+            return _Imported(errors=[MessageError(fetched.key, None, 0, "unreadable_message", reason)])
+
+    def _read(self, fetched: Fetched) -> _Imported:
         outcome = _Imported()
-        if fetched.raw is None:
+        if fetched.raw is None and not fetched.skipped:
             return outcome  # nothing in it could be a document
         limits = self._limits
-        message = read_message(fetched.raw, max_part_bytes=max(limits.max_file_bytes, limits.max_bytes))
+        message = read_message(fetched.raw or b"", max_part_bytes=max(limits.max_file_bytes, limits.max_bytes))
         message.skipped.extend(fetched.skipped)
         documents = message_documents(message, limits, budget=limits.max_bytes, room=self._destination.room())
         outcome.documents = len(documents)

@@ -68,6 +68,7 @@ async def request_pull(*, jobs: Jobs, session: Session, settings: Settings, body
         session_id=session.id,
         session_expires_in=session.seconds_left(),
         schedule=schedule,
+        timeout=settings.mail_job_timeout_seconds,
     )
     try:
         await jobs.enqueue(spec)

@@ -17,12 +17,15 @@ from PIL import Image, ImageSequence, UnidentifiedImageError
 
 from app.parsing.errors import CorruptImage, ImageTooLarge, TooManyPages
 
-#: Pixels of one frame: an A4 page at 600 dpi is 35 million; past this an image is no scan.
+#: Pixels of one frame, and of its longer side: an A4 page at 600 dpi is 35 million, 7,016 on its
+#: long side; past these an image is no scan.
 MAX_PIXELS = 50_000_000
+MAX_SIDE = 20_000
 #: The resolution of an image that does not state one (a phone photo): a page of it is
 #: 2480 x 3508 pixels at A4, which 200 dpi would make too large and 300 dpi fits.
 DEFAULT_DPI = 300
 _FORMATS = ["JPEG", "PNG", "TIFF"]
+_MAX_PAGE_INCHES = 200
 
 
 def scan_to_pdf(data: bytes, *, max_pages: int) -> bytes:
@@ -35,18 +38,19 @@ def scan_to_pdf(data: bytes, *, max_pages: int) -> bytes:
             if frames > max_pages:
                 raise TooManyPages(f"The image has {frames} pages; at most {max_pages} are read.")
             pages = [_page(frame) for frame in ImageSequence.Iterator(image)]
+            # a PDF page is at most 200 inches a side: a very long strip is given a finer resolution
+            dpi = max(_dpi(image), *(max(page.size) / _MAX_PAGE_INCHES for page in pages))
+            out = io.BytesIO()
+            pages[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
     except (Image.DecompressionBombWarning, Image.DecompressionBombError):
         raise _too_large() from None
     except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError):
         raise CorruptImage("The image cannot be read: it is damaged or not a JPEG, PNG or TIFF.") from None
-    dpi = _dpi(image)
-    out = io.BytesIO()
-    pages[0].save(out, "PDF", resolution=dpi, save_all=True, append_images=pages[1:])
     return out.getvalue()
 
 
 def _page(frame: Image.Image) -> Image.Image:
-    if frame.width * frame.height > MAX_PIXELS:
+    if frame.width * frame.height > MAX_PIXELS or max(frame.size) > MAX_SIDE:
         raise _too_large()
     page = frame.convert("L" if frame.mode in ("1", "L", "I;16", "I") else "RGB")
     page.load()
@@ -55,8 +59,8 @@ def _page(frame: Image.Image) -> Image.Image:
 
 def _too_large() -> ImageTooLarge:
     return ImageTooLarge(
-        f"The image has more than {MAX_PIXELS:,} pixels on a page, far more than a scan needs. "
-        "Scan at 300 dpi, or send the invoice as a PDF."
+        f"The image has more than {MAX_PIXELS:,} pixels on a page (or {MAX_SIDE:,} on a side), far more "
+        "than a scan needs. Scan at 300 dpi, or send the invoice as a PDF."
     )
 
 

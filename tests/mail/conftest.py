@@ -16,6 +16,8 @@ from tests.mail import dovecot
 from tests.mail.dovecot import Dovecot
 
 USER, PASSWORD = "ap@buyer.example", "correct horse battery"
+#: A password only AUTHENTICATE PLAIN can carry (IMAP's LOGIN takes ASCII).
+UMLAUT_USER, UMLAUT_PASSWORD = "buchhaltung@kunde.example", "Grüße aus Köln"
 
 
 @pytest.fixture(scope="session")
@@ -24,7 +26,7 @@ def dovecot_server() -> Iterator[Dovecot]:
         shutil.which("dovecot") is not None or os.path.exists(dovecot.DOVECOT),
         "Dovecot (Debian dovecot-imapd and dovecot-pop3d; bash scripts/install-system-packages)",
     )
-    yield from dovecot.start({USER: PASSWORD, "other@buyer.example": "another one"})
+    yield from dovecot.start({USER: PASSWORD, UMLAUT_USER: UMLAUT_PASSWORD})
 
 
 @pytest.fixture

@@ -57,7 +57,7 @@ class Dovecot:
         """An IMAPS connection logged in as ``user``, trusting the fixture's certificate."""
         context = ssl.create_default_context(cafile=str(self.ca_file))
         client = IMAPClient("127.0.0.1", port=self.imaps, ssl=True, ssl_context=context, timeout=10)
-        client.login(user, self.users[user])
+        client.plain_login(user, self.users[user])  # UTF-8 passwords too
         return client
 
     def deliver(self, user: str, *messages: bytes, folder: str = "INBOX", flags: tuple[bytes, ...] = ()) -> None:
@@ -159,7 +159,8 @@ def start(users: dict[str, str]) -> Iterator[Dovecot]:
     folder.chmod(0o755)  # the mail processes run as another user and must reach their homes
     login_user, internal_user, mail_uid = _accounts()
     cert_file, key_file = _certificate(folder)
-    (folder / "passwd").write_text("".join(f"{user}:{{PLAIN}}{password}::::::\n" for user, password in users.items()))
+    entries = "".join(f"{user}:{{PLAIN}}{password}::::::\n" for user, password in users.items())
+    (folder / "passwd").write_text(entries, encoding="utf-8")
     (folder / "home").mkdir(mode=0o755)
     os.chown(folder / "home", mail_uid, -1)
     token_server = ThreadingHTTPServer(("127.0.0.1", 0), type("TokenInfo", (_TokenInfo,), {"tokens": {}}))

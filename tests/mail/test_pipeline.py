@@ -9,7 +9,10 @@ from collections import Counter
 from typing import Any
 
 import boto3
+import pytest
+from pydantic import ValidationError
 
+from app.core.settings import Settings
 from tests.conftest import WorkerFactory
 from tests.delivery.receiver import SECRET, Answer, Receiver
 from tests.mail import messages
@@ -68,3 +71,26 @@ def test_two_pipeline_workers_deliver_each_invoice_once(
         for item in listed["Contents"]
     ]
     assert sorted(obj["invoice_number"] for obj in objects) == numbers
+
+
+@pytest.mark.parametrize(
+    ("settings", "refusal"),
+    [
+        ({"mail_mark": "delete"}, "MAIL_MARK=delete is for POP3"),
+        ({"mail_protocol": "pop3", "mail_mark": "keyword"}, "needs MAIL_MARK=delete"),
+        ({"mail_webhook_url": None}, "somewhere to deliver to"),
+        ({"mail_password": None}, "one of MAIL_PASSWORD or MAIL_ACCESS_TOKEN"),
+        ({"mail_mark": "move"}, "needs MAIL_MOVE_TO"),
+    ],
+)
+def test_a_pipeline_that_could_not_work_is_refused_at_start(settings: dict[str, Any], refusal: str) -> None:
+    complete: dict[str, Any] = {
+        "mail_host": "imap.example.com",
+        "mail_username": "ap@example.com",
+        "mail_password": "app password",
+        "mail_webhook_url": "https://erp.example.com/hook",
+        "webhook_secret": SECRET,
+    }
+    Settings(**complete)
+    with pytest.raises(ValidationError, match=refusal):
+        Settings(**{**complete, **settings})

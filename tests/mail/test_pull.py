@@ -9,10 +9,16 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from app.invoices.archives import BulkLimits
+from app.mail.connection import Account, Reach
+from app.mail.imap import ImapMailbox
+from app.mail.imap import _body_parts as imap_body_parts
+from app.mail.imap import _Unreadable as Unreadable
+from app.mail.mailbox import Marking, Selection
 from app.ocr.scanned import installed_engines
-from tests.conftest import finished, need
+from tests.conftest import ROOT, finished, need
 from tests.mail import messages
-from tests.mail.conftest import PASSWORD, USER
+from tests.mail.conftest import PASSWORD, UMLAUT_PASSWORD, UMLAUT_USER, USER
 from tests.mail.dovecot import Dovecot
 from tests.ocr.pages import NUMBER, TOTAL, scanned_image
 
@@ -266,3 +272,57 @@ def test_an_attachment_over_the_limit_is_skipped_without_being_downloaded(
         assert codes == ["file_too_large"] * 2, (protocol, report["errors"])
         assert report["messages_marked"] == (1 if protocol == "imap" else 0)  # POP3 cannot fetch a part alone
     assert [invoice["invoice_number"] for invoice in invoices(client)] == ["MAIL-0001"]
+
+
+def test_what_real_servers_and_mailers_send_that_once_broke_a_pull(
+    mail_app: Callable[..., TestClient], mailserver: Dovecot
+) -> None:
+    """A 5,000-byte line (POP3 refused lines over 2,048 bytes), an XML e-invoice attached as
+    text/plain, and a password only AUTHENTICATE PLAIN can carry."""
+    long_line = messages.with_attachments(
+        "Long", ("invoice-1.pdf", messages.invoice_pdf(1), "application/pdf")
+    ).replace(b"Please find our invoice attached.", b"<p>" + b"x" * 5000 + b"</p>")
+    xml = (ROOT / "tests" / "samples" / "ubl_invoice.xml").read_bytes()
+    as_text = messages.with_attachments("XML", ("invoice.xml", xml, "text/plain"))
+    mailserver.deliver(USER, long_line, as_text)
+    client = mail_app()
+    imap = pull(client, mailserver, mark="none")["result"]
+    pop3 = pull(client, mailserver, protocol="pop3", port=mailserver.pop3s)["result"]
+    assert (imap["invoices_parsed"], imap["errors"]) == (2, [])
+    assert (pop3["duplicates"], pop3["errors"]) == (2, [])
+
+    mailserver.empty(UMLAUT_USER)
+    mailserver.deliver(UMLAUT_USER, messages.one_invoice(5))
+    umlaut = pull(client, mailserver, username=UMLAUT_USER, password=UMLAUT_PASSWORD)
+    assert umlaut["status"] == "finished" and umlaut["result"]["invoices_parsed"] == 1
+    wrong = pull(client, mailserver, username=UMLAUT_USER, password="Grüße aus Bonn")
+    assert (wrong["status"], wrong["error_code"]) == ("failed", "mail_login_failed")
+    assert "Bonn" not in str(wrong)
+
+
+def test_a_refused_pop3_token_is_a_login_failure(mail_app: Callable[..., TestClient], mailserver: Dovecot) -> None:
+    job = pull(mail_app(), mailserver, protocol="pop3", port=mailserver.pop3s, password=None, access_token="nope")
+    assert (job["status"], job["error_code"], job["attempts"]) == ("failed", "mail_login_failed", 1)
+
+
+def test_a_message_marked_after_the_search_is_not_read_again(mailserver: Dovecot) -> None:
+    """Another worker may mark a message between this one's search and its fetch."""
+    mailserver.deliver(USER, messages.one_invoice(1), messages.one_invoice(2))
+    account = Account("imap", "127.0.0.1", mailserver.imaps, "tls", USER, PASSWORD)
+    reach = Reach(frozenset({f"127.0.0.1:{mailserver.imaps}"}), ca_file=str(mailserver.ca_file))
+    marking = Marking("keyword")
+    with ImapMailbox.connect(account, reach, marking) as mailbox:
+        first, second = mailbox.find(Selection(), marking)
+        with mailserver.client(USER) as other:
+            other.select_folder("INBOX")
+            other.add_flags([int(first)], [b"$InvoiceImported"])
+            other.delete_messages([int(second)])  # a move that broke off after its copy
+        limits = BulkLimits(max_files=10, max_bytes=10**7, max_file_bytes=10**6, max_entries=10, max_ratio=100)
+        assert mailbox.fetch(first, limits).raw is None and mailbox.fetch(second, limits).raw is None
+        assert mailbox.find(Selection(), marking) == []
+
+
+def test_outlines_no_server_should_send_make_the_message_unreadable_not_the_pull() -> None:
+    for outline in [(), (b"text",), [(b"message", b"rfc822", None, None, None, b"7bit")], None]:
+        with pytest.raises(Unreadable):
+            list(imap_body_parts(outline))

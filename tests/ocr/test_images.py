@@ -45,9 +45,10 @@ def _png(width: int, height: int) -> bytes:
     [
         (lambda: b"\xff\xd8\xff\xe0" + b"\x00" * 300, 422, "corrupt_image"),
         (lambda: _png(10_000, 10_000), 413, "image_too_large"),  # 100 megapixels in a 12 KB file
+        (lambda: _png(70_000, 10), 413, "image_too_large"),  # a strip no PDF page could hold
         (lambda: scanned_image("TIFF", pages=7), 422, "too_many_pages"),
     ],
-    ids=["broken-jpeg", "pixel-bomb", "many-pages"],
+    ids=["broken-jpeg", "pixel-bomb", "strip", "many-pages"],
 )
 def test_images_that_cannot_be_read(
     make_app: Callable[..., TestClient], data: Callable[[], bytes], status: int, code: str
