@@ -27,8 +27,10 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
         yield running
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
+    """Chromium for one module's tests: Playwright's sync API runs an event loop on this thread
+    while it is open, which tests that start their own (asyncio.run) must not find."""
     need(CHROMIUM.exists(), "Debian's chromium (bash scripts/install-system-packages)")
     with sync_playwright() as playwright:
         # as root (CI), Chromium runs only without its sandbox
