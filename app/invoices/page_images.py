@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import math
+from dataclasses import dataclass
 
 import pypdfium2 as pdfium
 
@@ -24,7 +25,15 @@ class PageNotFound(DocumentError):
     code = "page_not_found"
 
 
-def render_page(data: bytes, number: int, width: int) -> bytes:
+@dataclass(frozen=True)
+class PageImage:
+    png: bytes
+    #: The page's size in PDF points: what the fields' boxes are measured in.
+    width_points: float
+    height_points: float
+
+
+def render_page(data: bytes, number: int, width: int) -> PageImage:
     """Page ``number`` (from 1) of the PDF ``data`` as a PNG ``width`` pixels wide (fewer when the
     page would pass MAX_PIXELS)."""
     try:
@@ -45,6 +54,6 @@ def render_page(data: bytes, number: int, width: int) -> bytes:
         page.close()
         out = io.BytesIO()
         image.save(out, format="PNG")
-        return out.getvalue()
+        return PageImage(out.getvalue(), round(page_width, 2), round(page_height, 2))
     finally:
         document.close()

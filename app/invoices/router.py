@@ -145,7 +145,18 @@ async def get_invoice(invoice_id: str, session: CurrentSession, store: Store) ->
 @router.get(
     "/{invoice_id}/pages/{page}",
     response_class=Response,
-    responses={200: {"content": {"image/png": {}}, "description": "the page as a PNG image"}},
+    responses={
+        200: {
+            "content": {"image/png": {}},
+            "description": "the page as a PNG image",
+            "headers": {
+                "X-Page-Size": {
+                    "description": "the page's width and height in PDF points",
+                    "schema": {"type": "string"},
+                }
+            },
+        }
+    },
 )
 async def page_image(
     invoice_id: str,
@@ -158,12 +169,17 @@ async def page_image(
     ] = DEFAULT_WIDTH,
 ) -> Response:
     """A page of the invoice's kept PDF (a scan sent as an image is kept as one) rendered as a PNG,
-    to show the document beside its fields. 404 `page_not_found` past the last page or for an
-    invoice read from XML or OCR output."""
-    png = await service.page_image(
+    to show the document beside its fields. `X-Page-Size` gives the page's width and height in PDF
+    points, the unit of the fields' `sources` (measured from the top left). 404 `page_not_found` past
+    the last page or for an invoice read from XML or OCR output."""
+    image = await service.page_image(
         parser=parser, store=store, session=session, invoice_id=invoice_id, number=page, width=width
     )
-    return Response(png, media_type="image/png", headers={"Cache-Control": "private, max-age=3600"})
+    headers = {
+        "Cache-Control": "private, max-age=3600",
+        "X-Page-Size": f"{image.width_points} {image.height_points}",  # the boxes' unit: PDF points
+    }
+    return Response(image.png, media_type="image/png", headers=headers)
 
 
 @router.post("/{invoice_id}/reprocess", response_model=Invoice, openapi_extra=_REPROCESS_BODY)

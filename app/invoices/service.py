@@ -12,7 +12,7 @@ from app.core import metrics
 from app.core.errors import AppError
 from app.invoices import corrections, records
 from app.invoices.inputs import Inputs, pack, unpack
-from app.invoices.page_images import render_page
+from app.invoices.page_images import PageImage, render_page
 from app.invoices.parser import DocumentParser
 from app.invoices.query import InvoiceFilter, Sort, after, ordered
 from app.invoices.schemas import BatchDeleteResult, EmailOrigin, Invoice, InvoicePage, Source, Status
@@ -123,7 +123,7 @@ async def reprocess_invoice(
 
 async def page_image(
     *, parser: DocumentParser, store: SessionStore, session: Session, invoice_id: str, number: int, width: int
-) -> bytes:
+) -> PageImage:
     """Page ``number`` of the invoice's kept document as a PNG ``width`` pixels wide."""
     kept = await load_inputs(store=store, session=session, invoice_id=invoice_id)
     if kept.document is None or not looks_like_pdf(kept.document):

@@ -1,17 +1,134 @@
-"""The inbox in a real browser: upload, the list, errors kept in view, accessibility."""
+"""The inbox and the review in a real browser: upload, the list, errors kept in view, review with
+the page beside the fields, a correction, approval, the Chinese page, a phone's width and
+accessibility."""
 
 from __future__ import annotations
+
+import io
+import time
+import zipfile
 
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot, serious_violations
-from tests.conftest import CORPUS
+from tests.conftest import CORPUS, ROOT
+
+DE_PDF = CORPUS / "docs" / "de-rechnung-01.pdf"
 
 
-def test_an_uploaded_invoice_appears_in_the_list(page: Page) -> None:
+def _zip_of(tmp_path: object, names: list[str]) -> str:
+    path = f"{tmp_path}/march.zip"
+    with zipfile.ZipFile(path, "w") as archive:
+        for name in names:
+            archive.write(CORPUS / "docs" / name, name)
+    return path
+
+
+def test_upload_review_correct_and_approve(page: Page) -> None:
     page.goto("/")
-    page.set_input_files("input[type=file]", str(CORPUS / "docs" / "de-rechnung-01.pdf"))
-    expect(page.locator("#invoices tbody tr")).to_have_count(1)
-    expect(page.locator("#invoices tbody")).to_contain_text("RE-2024-00157")
+    page.set_input_files("#files", str(DE_PDF))
+    row = page.locator("#invoices tbody tr")
+    expect(row).to_have_count(1)
+    expect(row).to_contain_text("RE-2024-00157")
+    expect(row).to_contain_text("1,292.04 EUR")  # the locale's separators, the invoice's digits
     screenshot(page, "inbox")
     assert serious_violations(page) == []
+
+    row.get_by_role("button").click()
+    expect(page.locator("#review")).to_be_visible()
+    expect(page.locator("#pages img")).to_have_count(1)
+    page.wait_for_function(
+        "document.querySelector('#pages img').complete && document.querySelector('#pages img').naturalWidth > 0"
+    )
+    page.focus("#field-total_amount")
+    mark = page.locator(".page .mark")
+    expect(mark).to_be_visible()
+    box, image = mark.bounding_box(), page.locator("#pages img").bounding_box()
+    assert box and image and box["x"] > image["x"] + image["width"] / 2  # the total is printed on the right
+    screenshot(page, "review")
+    assert serious_violations(page) == []
+
+    page.fill("#field-invoice_number", "RE-2024-00157-K")
+    page.press("#field-invoice_number", "Tab")
+    expect(page.locator("#review-status")).to_have_text("Saved.")
+    page.fill("#field-total_amount", "12,34x")
+    page.press("#field-total_amount", "Tab")
+    expect(page.locator("#review-status")).to_have_class("error")  # the API's message, kept in view
+    expect(page.locator("#field-total_amount")).to_have_attribute("aria-invalid", "true")
+
+    page.click("#approve")
+    expect(page.locator("#review-state")).to_have_text("Approved")
+    page.click("#back")
+    expect(page.locator("#invoices tbody tr")).to_contain_text("RE-2024-00157-K")
+
+
+def test_an_error_stays_beside_its_file_and_archives_are_read(page: Page, tmp_path: object) -> None:
+    page.goto("/")
+    broken = f"{tmp_path}/broken.pdf"
+    with open(broken, "wb") as out:
+        out.write(b"%PDF-1.7\n" + bytes(range(256)) * 8)
+    page.set_input_files("#files", [broken, _zip_of(tmp_path, ["de-rechnung-01.pdf", "us-invoice-01.pdf"])])
+    expect(page.locator("#uploads > li")).to_have_count(2)
+    failed = page.locator("#uploads > li.error")
+    expect(failed).to_have_count(1)
+    expect(failed).to_contain_text("broken.pdf")
+    expect(page.locator("#invoices tbody tr")).to_have_count(2)
+    page.set_input_files("#files", str(ROOT / "tests" / "samples" / "ubl_invoice.xml"))
+    expect(page.locator("#invoices tbody tr")).to_have_count(3)
+    expect(failed).to_contain_text("broken.pdf")  # a later success does not wipe an error
+
+
+def test_keyboard_only_review(page: Page) -> None:
+    page.goto("/")
+    page.set_input_files("#files", [str(DE_PDF), str(CORPUS / "docs" / "us-invoice-01.pdf")])
+    expect(page.locator("#invoices tbody tr")).to_have_count(2)
+    page.keyboard.press("Tab")  # skip link
+    while page.evaluate("document.activeElement.className") != "link":
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    expect(page.locator("#review")).to_be_visible()
+    first = page.locator("#review-title").text_content()
+    page.keyboard.press("j")
+    expect(page.locator("#review-title")).not_to_have_text(first or "")
+    page.keyboard.press("a")
+    expect(page.locator("#review-state")).to_have_text("Approved")
+    page.keyboard.press("Escape")
+    expect(page.locator("#inbox")).to_be_visible()
+
+
+def test_the_chinese_page_at_a_phone_s_width(page: Page) -> None:
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto("/")
+    page.click("#language")
+    expect(page.locator("h1")).to_have_text("发票")
+    page.set_input_files("#files", str(DE_PDF))
+    expect(page.locator("#invoices tbody tr")).to_contain_text("Müller")  # the data is not translated
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "inbox-zh-390")
+    assert serious_violations(page) == []
+    page.reload()
+    expect(page.locator("h1")).to_have_text("发票")  # the choice is kept
+
+
+def test_the_list_of_two_thousand_invoices_paints_quickly(page: Page) -> None:
+    """2,000 invoices in the session, listed 100 at a time: printed, not asserted."""
+    buffer = io.BytesIO()
+    xml = (ROOT / "tests" / "samples" / "ubl_invoice.xml").read_bytes()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for index in range(400):
+            archive.writestr(f"invoice-{index}.xml", xml.replace(b"</Invoice>", f"<!-- {index} --></Invoice>".encode()))
+    page.goto("/")
+    for _ in range(5):
+        answer = page.request.post(
+            "/api/v2/invoices/bulk",
+            multipart={"zip": {"name": "a.zip", "mimeType": "application/zip", "buffer": buffer.getvalue()}},
+        )
+        assert answer.ok
+    started = time.perf_counter()
+    page.reload()
+    expect(page.locator("#invoices tbody tr")).to_have_count(100)
+    render_ms = page.locator("#inbox").get_attribute("data-render-ms")
+    ready_ms = (time.perf_counter() - started) * 1000
+    print(f"\n2,000 invoices: first page painted {render_ms} ms after its data arrived; ready in {ready_ms:.0f} ms")
+    page.click("#more")
+    expect(page.locator("#invoices tbody tr")).to_have_count(200)

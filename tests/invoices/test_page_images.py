@@ -21,6 +21,8 @@ def test_a_page_as_a_png_of_the_width_asked(client: TestClient) -> None:
     assert default.status_code == 200 and default.headers["content-type"] == "image/png"
     assert _image(default).width == 1000 and _image(default).height > 1000  # A4 is taller than wide
     assert default.headers["cache-control"].startswith("private")
+    width, height = (float(side) for side in default.headers["x-page-size"].split())
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
     small = client.get(f"/api/v2/invoices/{invoice['id']}/pages/1?width=300")
     assert _image(small).size[0] == 300
 

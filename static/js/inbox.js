@@ -1,0 +1,176 @@
+// The inbox: uploads with a progress bar and an outcome per file (errors stay), and the session's
+// invoices, searched, filtered, sorted and paged by the API's keyset cursor.
+import { get, upload } from "./api.js";
+import { money, t } from "./i18n.js";
+
+const PAGE = 100;
+const REVIEW_WARNINGS = ["totals_mismatch", "line_items_mismatch"];
+const REQUIRED = ["vendor", "invoice_number", "invoice_date", "total_amount"];
+
+export function reviewReasons(invoice) {
+  const reasons = REQUIRED.filter((name) => invoice[name] === null).map((name) =>
+    t("reason.missing", { field: t(`field.${name}`) }),
+  );
+  for (const warning of invoice.warnings ?? []) {
+    if (REVIEW_WARNINGS.includes(warning.code)) reasons.push(t(`reason.${warning.code}`));
+  }
+  return reasons;
+}
+
+export class Inbox {
+  constructor(root, { onOpen }) {
+    this.root = root;
+    this.onOpen = onOpen;
+    this.items = [];
+    this.cursor = null;
+    this.total = 0;
+    this.form = root.querySelector("#filters");
+    this.rows = root.querySelector("#invoices tbody");
+    this.count = root.querySelector("#count");
+    this.more = root.querySelector("#more");
+    this.uploads = root.querySelector("#uploads");
+    this.form.addEventListener("input", () => this.reloadSoon());
+    this.form.addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.reload();
+    });
+    this.more.addEventListener("click", () => this.load());
+    const input = root.querySelector("#files");
+    input.addEventListener("change", () => {
+      this.uploadAll([...input.files]);
+      input.value = "";
+    });
+    const drop = root.querySelector("#drop");
+    drop.addEventListener("dragover", (event) => {
+      event.preventDefault();
+      drop.classList.add("over");
+    });
+    drop.addEventListener("dragleave", () => drop.classList.remove("over"));
+    drop.addEventListener("drop", (event) => {
+      event.preventDefault();
+      drop.classList.remove("over");
+      this.uploadAll([...event.dataTransfer.files]);
+    });
+  }
+
+  query() {
+    const parameters = new URLSearchParams();
+    for (const [name, value] of new FormData(this.form)) if (value) parameters.set(name, value);
+    parameters.set("limit", String(PAGE));
+    return parameters;
+  }
+
+  reloadSoon() {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.reload(), 250);
+  }
+
+  async reload() {
+    this.items = [];
+    this.cursor = null;
+    await this.load();
+  }
+
+  async load() {
+    const parameters = this.query();
+    if (this.cursor) parameters.set("cursor", this.cursor);
+    const page = await get(`/api/v2/invoices?${parameters}`);
+    const started = performance.now();
+    this.items.push(...page.items);
+    this.cursor = page.next_cursor;
+    this.total = page.total;
+    this.render();
+    this.root.dataset.renderMs = (performance.now() - started).toFixed(1);
+  }
+
+  render() {
+    const fragment = document.createDocumentFragment();
+    for (const invoice of this.items) fragment.append(this.row(invoice));
+    this.rows.replaceChildren(fragment);
+    this.count.textContent = this.items.length ? t("shown", { shown: this.items.length, total: this.total }) : t("none");
+    this.more.hidden = !this.cursor;
+  }
+
+  row(invoice) {
+    const tr = document.createElement("tr");
+    tr.dataset.id = invoice.id;
+    const open = document.createElement("button");
+    open.type = "button";
+    open.className = "link";
+    open.textContent = invoice.file_name || invoice.id;
+    open.addEventListener("click", () => this.onOpen(invoice.id, this.items.map((item) => item.id)));
+    const first = document.createElement("td");
+    first.append(open);
+    const status = cell(t(`status.${invoice.status}`));
+    status.className = `status ${invoice.status}`;
+    tr.append(
+      first,
+      cell(invoice.vendor),
+      cell(invoice.invoice_number),
+      cell(invoice.invoice_date),
+      cell(money(invoice.total_amount, invoice.currency), "num"),
+      status,
+      cell(reviewReasons(invoice).join("; ")),
+    );
+    return tr;
+  }
+
+  async uploadAll(files) {
+    for (const file of files) await this.uploadOne(file);
+    await this.reload();
+  }
+
+  async uploadOne(file) {
+    const item = document.createElement("li");
+    const name = document.createElement("span");
+    name.className = "name";
+    name.textContent = file.name;
+    const bar = document.createElement("progress");
+    bar.max = 1;
+    bar.value = 0;
+    bar.setAttribute("aria-label", file.name);
+    const outcome = document.createElement("span");
+    outcome.className = "outcome";
+    outcome.textContent = t("reading");
+    item.append(name, bar, outcome);
+    this.uploads.prepend(item);
+    const form = new FormData();
+    // archives and e-mails go to the bulk upload, which reads every invoice inside
+    const isZip = /\.zip$/i.test(file.name) || /zip/.test(file.type);
+    const isContainer = isZip || /\.eml$/i.test(file.name) || file.type === "message/rfc822";
+    form.append(isZip ? "zip" : isContainer ? "files" : "file", file);
+    const path = isContainer ? "/api/v2/invoices/bulk" : "/api/v2/invoices/parse";
+    try {
+      const body = await upload(path, form, (share) => {
+        bar.value = share;
+      });
+      bar.value = 1;
+      if (isContainer) {
+        const failed = body.results.filter((result) => result.error);
+        outcome.textContent = t("readInside", { parsed: body.results.length - failed.length, failed: failed.length });
+        if (failed.length) {
+          item.classList.add("error");
+          const list = document.createElement("ul");
+          for (const result of failed) {
+            const entry = document.createElement("li");
+            entry.textContent = `${result.file_name}: ${result.error.message}`;
+            list.append(entry);
+          }
+          item.append(list);
+        }
+      } else {
+        outcome.textContent = t("read");
+      }
+    } catch (error) {
+      item.classList.add("error");
+      outcome.textContent = `${t("failedUpload")}: ${error.message}`;
+    }
+  }
+}
+
+function cell(text, className) {
+  const td = document.createElement("td");
+  td.textContent = text ?? "—";
+  if (className) td.className = className;
+  return td;
+}

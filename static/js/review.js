@@ -1,0 +1,250 @@
+// Review: the page image beside the fields; a field's box is drawn on the page while the field is
+// hovered or focused; low-confidence fields and failed checks stand out; every field is corrected
+// in place (the API's PATCH rules and messages), and the invoice approved, read again or deleted.
+import { ApiError, get, send } from "./api.js";
+import { money, t } from "./i18n.js";
+import { reviewReasons } from "./inbox.js";
+
+const FIELDS = [
+  "vendor",
+  "vendor_tax_id",
+  "vendor_address",
+  "buyer",
+  "buyer_tax_id",
+  "invoice_number",
+  "invoice_date",
+  "due_date",
+  "currency",
+  "subtotal",
+  "tax_amount",
+  "discount_amount",
+  "shipping_amount",
+  "total_amount",
+];
+const DATES = new Set(["invoice_date", "due_date"]);
+const AMOUNTS = new Set(["subtotal", "tax_amount", "discount_amount", "shipping_amount", "total_amount"]);
+/** Below this confidence a field asks to be checked. */
+const UNSURE = 0.8;
+
+export class Review {
+  constructor(root, { onBack, onChanged }) {
+    this.root = root;
+    this.onBack = onBack;
+    this.onChanged = onChanged;
+    this.ids = [];
+    this.invoice = null;
+    root.querySelector("#back").addEventListener("click", () => this.onBack());
+    root.querySelector("#previous").addEventListener("click", () => this.step(-1));
+    root.querySelector("#next").addEventListener("click", () => this.step(1));
+    root.querySelector("#approve").addEventListener("click", () => this.approve());
+    root.querySelector("#reprocess").addEventListener("click", () => this.reprocess());
+    root.querySelector("#delete").addEventListener("click", () => this.remove());
+    document.addEventListener("keydown", (event) => this.key(event));
+  }
+
+  async open(id, ids) {
+    this.ids = ids ?? this.ids;
+    this.invoice = await get(`/api/v2/invoices/${encodeURIComponent(id)}`);
+    this.render();
+  }
+
+  key(event) {
+    if (this.root.hidden || event.target.matches("input, textarea, select") || event.ctrlKey || event.metaKey) return;
+    const actions = { j: () => this.step(1), k: () => this.step(-1), a: () => this.approve(), n: () => this.nextToCheck(), Escape: () => this.onBack() };
+    if (actions[event.key]) {
+      event.preventDefault();
+      actions[event.key]();
+    }
+  }
+
+  step(by) {
+    const at = this.ids.indexOf(this.invoice.id) + by;
+    if (at >= 0 && at < this.ids.length) this.open(this.ids[at]);
+  }
+
+  nextToCheck() {
+    const flagged = [...this.root.querySelectorAll(".field.check input")];
+    if (!flagged.length) return;
+    const at = flagged.indexOf(document.activeElement);
+    flagged[(at + 1) % flagged.length].focus();
+  }
+
+  say(text, isError = false) {
+    const line = this.root.querySelector("#review-status");
+    line.textContent = text;
+    line.classList.toggle("error", isError);
+  }
+
+  render() {
+    const invoice = this.invoice;
+    this.root.querySelector("#review-title").textContent = invoice.file_name || invoice.id;
+    const reasons = reviewReasons(invoice);
+    const reasonList = this.root.querySelector("#reasons");
+    reasonList.replaceChildren(...reasons.map((reason) => Object.assign(document.createElement("li"), { textContent: reason })));
+    reasonList.hidden = !reasons.length;
+    this.root.querySelector("#review-state").textContent = t(`status.${invoice.status}`);
+    this.root.querySelector("#review-state").className = `status ${invoice.status}`;
+    this.renderPages();
+    this.renderFields();
+    this.renderItems();
+    this.say("");
+  }
+
+  renderPages() {
+    const pages = this.root.querySelector("#pages");
+    pages.replaceChildren();
+    if (!this.invoice.pages || ["xml", "ocr_json", "ocr_text"].includes(this.invoice.input_format)) {
+      pages.append(Object.assign(document.createElement("p"), { textContent: t("noPage") }));
+      return;
+    }
+    for (let n = 1; n <= this.invoice.pages; n += 1) {
+      const figure = document.createElement("figure");
+      figure.className = "page";
+      figure.dataset.page = String(n);
+      const image = document.createElement("img");
+      image.alt = t("page", { n });
+      const mark = document.createElement("div");
+      mark.className = "mark";
+      mark.hidden = true;
+      figure.append(image, mark);
+      pages.append(figure);
+      this.loadPage(this.invoice.id, n, figure, image);
+    }
+  }
+
+  async loadPage(id, n, figure, image) {
+    const response = await fetch(`/api/v2/invoices/${encodeURIComponent(id)}/pages/${n}?width=1000`, {
+      credentials: "same-origin",
+    });
+    if (!response.ok) return;
+    figure.dataset.points = (response.headers.get("X-Page-Size") || "595").split(" ")[0];
+    image.src = URL.createObjectURL(await response.blob());
+  }
+
+  /** Draw ``box`` (PDF points from the page's top left) over its page image, or nothing. */
+  show(box) {
+    for (const mark of this.root.querySelectorAll(".page .mark")) mark.hidden = true;
+    if (!box) return;
+    const figure = this.root.querySelector(`.page[data-page="${box.page}"]`);
+    const image = figure?.querySelector("img");
+    if (!image || !image.complete || !figure.dataset.points) return;
+    const scale = image.clientWidth / Number(figure.dataset.points); // displayed pixels per point
+    const mark = figure.querySelector(".mark");
+    Object.assign(mark.style, {
+      left: `${image.offsetLeft + box.x0 * scale - 3}px`,
+      top: `${image.offsetTop + box.top * scale - 3}px`,
+      width: `${(box.x1 - box.x0) * scale + 6}px`,
+      height: `${(box.bottom - box.top) * scale + 6}px`,
+    });
+    mark.hidden = false;
+    mark.scrollIntoView({ block: "nearest" });
+  }
+
+  renderFields() {
+    const list = this.root.querySelector("#fields");
+    list.replaceChildren(...FIELDS.map((name) => this.field(name)));
+  }
+
+  field(name) {
+    const invoice = this.invoice;
+    const confidence = invoice.confidence?.[name];
+    const wrapper = document.createElement("div");
+    wrapper.className = "field";
+    const needed = ["vendor", "invoice_number", "invoice_date", "total_amount"].includes(name);
+    if ((confidence !== undefined && confidence < UNSURE) || (needed && invoice[name] === null)) wrapper.classList.add("check");
+    const id = `field-${name}`;
+    const label = Object.assign(document.createElement("label"), { htmlFor: id, textContent: t(`field.${name}`) });
+    const input = document.createElement("input");
+    input.id = id;
+    input.name = name;
+    input.value = invoice[name] ?? "";
+    input.autocomplete = "off";
+    if (DATES.has(name)) input.type = "date";
+    if (AMOUNTS.has(name)) input.inputMode = "decimal";
+    const hint = document.createElement("span");
+    hint.className = "hint";
+    hint.id = `${id}-hint`;
+    input.setAttribute("aria-describedby", hint.id);
+    if (confidence !== undefined) hint.textContent = t("confidence", { value: Math.round(confidence * 100) + " %" });
+    if (wrapper.classList.contains("check")) hint.textContent = `${t("lowConfidence")}. ${hint.textContent}`;
+    const box = invoice.sources?.[name];
+    for (const event of ["mouseenter", "focus"]) input.addEventListener(event, () => this.show(box));
+    wrapper.addEventListener("mouseenter", () => this.show(box));
+    input.addEventListener("change", () => this.correct(name, input, hint));
+    wrapper.append(label, input, hint);
+    return wrapper;
+  }
+
+  async correct(name, input, hint) {
+    const value = input.value.trim() === "" ? null : input.value.trim();
+    try {
+      this.invoice = await send("PATCH", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/fields/${name}`, { value });
+      input.removeAttribute("aria-invalid");
+      this.render();
+      this.say(t("saved"));
+      this.onChanged();
+    } catch (error) {
+      input.setAttribute("aria-invalid", "true");
+      hint.textContent = error.message;
+      this.say(error.message, true);
+    }
+  }
+
+  renderItems() {
+    const body = this.root.querySelector("#items tbody");
+    body.replaceChildren(
+      ...(this.invoice.line_items ?? []).map((item) => {
+        const tr = document.createElement("tr");
+        tr.tabIndex = 0;
+        for (const [value, numeric] of [
+          [item.description, false],
+          [item.quantity, true],
+          [money(item.unit_price), true],
+          [money(item.amount), true],
+        ]) {
+          const td = document.createElement("td");
+          td.textContent = value ?? "—";
+          if (numeric) td.className = "num";
+          tr.append(td);
+        }
+        for (const event of ["mouseenter", "focus"]) tr.addEventListener(event, () => this.show(item.source));
+        return tr;
+      }),
+    );
+  }
+
+  async approve() {
+    try {
+      await send("POST", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/approve`);
+      this.invoice = await get(`/api/v2/invoices/${encodeURIComponent(this.invoice.id)}`);
+      this.render();
+      this.say(t("approved"));
+      this.onChanged();
+    } catch (error) {
+      this.say(error.message, true);
+    }
+  }
+
+  async reprocess() {
+    try {
+      this.invoice = await send("POST", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/reprocess`);
+      this.render();
+      this.onChanged();
+    } catch (error) {
+      this.say(error.message, true);
+    }
+  }
+
+  async remove() {
+    if (!window.confirm(t("confirmDelete"))) return;
+    try {
+      await send("DELETE", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}`);
+      this.ids = this.ids.filter((id) => id !== this.invoice.id);
+      this.onChanged();
+      this.onBack();
+    } catch (error) {
+      if (!(error instanceof ApiError)) throw error;
+      this.say(error.message, true);
+    }
+  }
+}
