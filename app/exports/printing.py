@@ -8,6 +8,8 @@ from app.core.errors import AppError
 from app.core.pool import ParsePool, ParseResourcesExceeded, ParseTimeout
 from app.exports.nup import PrintItem, compose
 from app.invoices import service as invoices
+from app.invoices.page_images import PageImage, render_page
+from app.parsing import DocumentError
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
 
@@ -40,3 +42,22 @@ async def print_invoices(
             "print_too_large",
             f"Laying out these {len(ids)} invoices took more time or memory than allowed; print fewer at once.",
         ) from None
+
+
+async def preview_sheet(
+    *,
+    pool: ParsePool,
+    store: SessionStore,
+    session: Session,
+    ids: Sequence[str],
+    per_page: int,
+    max_bytes: int,
+    sheet: int,
+    width: int,
+) -> PageImage:
+    """One sheet of that print as a PNG, for a preview before printing."""
+    pdf = await print_invoices(pool=pool, store=store, session=session, ids=ids, per_page=per_page, max_bytes=max_bytes)
+    try:
+        return await pool.run(render_page, pdf, sheet, width)
+    except DocumentError as exc:
+        raise AppError(exc.code, exc.message, field="sheet") from None

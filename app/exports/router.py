@@ -16,10 +16,11 @@ from app.deps import AppSettings, Pool
 from app.exports import handing
 from app.exports import stats as statistics
 from app.exports.download import WORKBOOK_OR_JOB, Delivery
-from app.exports.printing import print_invoices
+from app.exports.printing import preview_sheet, print_invoices
 from app.exports.rows import INVOICE_COLUMNS, LINE_ITEM_COLUMNS, invoice_row
 from app.exports.workbook import SHEETS
 from app.invoices import service
+from app.invoices.page_images import MAX_WIDTH, MIN_WIDTH
 from app.invoices.query import InvoiceFilter, Sort
 from app.invoices.schemas import InvoiceId
 from app.jobs.deps import JobQueue
@@ -45,6 +46,11 @@ class ExportData(BaseModel):
 class PrintRequest(BaseModel):
     ids: list[InvoiceId] = Field(min_length=1, max_length=500, description="invoices in the order to print")
     per_page: Literal[1, 2, 4] = Field(default=1, description="cells per A4 sheet")
+
+
+class PreviewRequest(PrintRequest):
+    sheet: int = Field(default=1, ge=1, le=10_000, description="which sheet, from 1")
+    width: int = Field(default=600, ge=MIN_WIDTH, le=MAX_WIDTH, description="pixels")
 
 
 SortParam = Annotated[Sort, Query(description="a field, '-' first for descending")]
@@ -178,6 +184,36 @@ async def print_pdf(
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{_file_name("invoices", "pdf")}"'},
     )
+
+
+@router.post(
+    "/api/v2/print/preview",
+    response_class=Response,
+    responses={
+        200: {
+            "content": {"image/png": {}},
+            "description": "one sheet as a PNG; `X-Sheets` says how many the print has",
+            "headers": {"X-Sheets": {"description": "sheets in the print", "schema": {"type": "integer"}}},
+        },
+        413: {"model": ErrorBody, "description": "`print_too_large`: more originals than PRINT_MAX_BYTES"},
+    },
+)
+async def print_preview(
+    body: PreviewRequest, session: CurrentSession, settings: AppSettings, store: Store, pool: Pool
+) -> Response:
+    """One sheet of the print `POST /api/v2/print` would make, as a PNG `width` pixels wide, to show
+    before printing. 404 `page_not_found` past the last sheet."""
+    image = await preview_sheet(
+        pool=pool,
+        store=store,
+        session=session,
+        ids=body.ids,
+        per_page=body.per_page,
+        max_bytes=settings.print_max_bytes,
+        sheet=body.sheet,
+        width=body.width,
+    )
+    return Response(image.png, media_type="image/png", headers={"X-Sheets": str(image.pages)})
 
 
 add_deprecated_aliases(router)

@@ -31,6 +31,8 @@ class PageImage:
     #: The page's size in PDF points: what the fields' boxes are measured in.
     width_points: float
     height_points: float
+    #: Pages the document has.
+    pages: int
 
 
 def render_page(data: bytes, number: int, width: int) -> PageImage:
@@ -54,6 +56,6 @@ def render_page(data: bytes, number: int, width: int) -> PageImage:
         page.close()
         out = io.BytesIO()
         image.save(out, format="PNG")
-        return PageImage(out.getvalue(), round(page_width, 2), round(page_height, 2))
+        return PageImage(out.getvalue(), round(page_width, 2), round(page_height, 2), len(document))
     finally:
         document.close()

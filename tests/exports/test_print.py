@@ -9,6 +9,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pytest
 from fastapi.testclient import TestClient
+from PIL import Image
 from pypdf import PdfWriter
 from reportlab.pdfgen.canvas import Canvas
 
@@ -208,3 +209,15 @@ def test_listings_whose_originals_pass_the_limit_are_a_413(make_app: Callable[..
     refused = client.post("/api/v2/print", json={"ids": [invoice["id"]] * 4, "per_page": 4})
     assert (refused.status_code, refused.json()["error"]["code"]) == (413, "print_too_large")
     assert "Print fewer" in refused.json()["error"]["message"]
+
+
+def test_a_sheet_previewed_as_an_image(client: TestClient) -> None:
+    ids = [upload(client, corpus_bytes(name)).json()["id"] for name in ("de-rechnung-01.pdf", "us-invoice-01.pdf")]
+    one_up = client.post("/api/v2/print/preview", json={"ids": ids * 3, "per_page": 1, "width": 300})
+    assert one_up.status_code == 200 and one_up.headers["content-type"] == "image/png"
+    assert one_up.headers["x-sheets"] == "6"
+    assert Image.open(io.BytesIO(one_up.content)).width == 300
+    four_up = client.post("/api/v2/print/preview", json={"ids": ids * 3, "per_page": 4, "sheet": 2})
+    assert four_up.headers["x-sheets"] == "2"
+    beyond = client.post("/api/v2/print/preview", json={"ids": ids, "per_page": 2, "sheet": 2})
+    assert (beyond.status_code, beyond.json()["error"]["code"]) == (404, "page_not_found")
