@@ -33,7 +33,7 @@ async def service_info(request: Request) -> dict[str, Any] | FileResponse:
         "features": request.app.state.features,
         "ocr_engine": request.app.state.parser.engine.description,
         "docs": "/docs",
-        "web": "/static/",
+        "web": "/",
     }
 
 

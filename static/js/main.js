@@ -1,6 +1,7 @@
 // The page: the inbox and the review of one invoice, in English or Simplified Chinese.
 import { send } from "./api.js";
 import { currentLanguage, setLanguage } from "./i18n.js";
+import { HandOn } from "./handon.js";
 import { Inbox } from "./inbox.js";
 import { Review } from "./review.js";
 
@@ -23,6 +24,10 @@ const inbox = new Inbox(inboxSection, {
   },
 });
 const review = new Review(reviewSection, { onBack: showInbox, onChanged: () => inbox.reload() });
+new HandOn(document.getElementById("handon"), {
+  selection: () => ({ query: inbox.query(), ids: inbox.items.map((invoice) => invoice.id) }),
+  onImported: () => inbox.reload(),
+});
 reviewSection.querySelector("#review-title").tabIndex = -1;
 
 const languageButton = document.getElementById("language");
