@@ -104,7 +104,7 @@ def test_web_page_is_served(client: TestClient) -> None:
     page = client.get("/static/")
     assert page.status_code == 200
     assert "<title>Invoices</title>" in page.text
-    assert client.get("/static/app.js").status_code == 200
+    assert client.get("/static/js/main.js").status_code == 200
 
 
 @pytest.mark.parametrize("page", ["/docs", "/redoc"])
@@ -121,7 +121,7 @@ def test_a_browser_opening_the_root_gets_the_page(client: TestClient) -> None:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
     page = client.get("/", headers={"Accept": browser})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
-    assert "/static/app.js" in page.text
+    assert "/static/js/main.js" in page.text
     for api_client in ("*/*", "application/json", "application/json, text/html;q=0.5", ""):
         answer = client.get("/", headers={"Accept": api_client})
         assert answer.headers["content-type"] == "application/json", api_client
