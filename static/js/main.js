@@ -1,16 +1,32 @@
 // The page: the inbox and the review of one invoice, in English or Simplified Chinese.
 import { send } from "./api.js";
 import { currentLanguage, setLanguage } from "./i18n.js";
+import { Dashboard } from "./dashboard.js";
 import { HandOn } from "./handon.js";
 import { Inbox } from "./inbox.js";
 import { Review } from "./review.js";
 
 const inboxSection = document.getElementById("inbox");
 const reviewSection = document.getElementById("review");
+const dashboardSection = document.getElementById("dashboard");
+const dashboard = new Dashboard(dashboardSection);
+
+function showView(name) {
+  inboxSection.hidden = name !== "inbox";
+  reviewSection.hidden = name !== "review";
+  dashboardSection.hidden = name !== "dashboard";
+  document.getElementById("show-inbox").setAttribute("aria-pressed", String(name !== "dashboard"));
+  document.getElementById("show-dashboard").setAttribute("aria-pressed", String(name === "dashboard"));
+}
+
+document.getElementById("show-dashboard").addEventListener("click", async () => {
+  showView("dashboard");
+  await dashboard.load();
+});
+document.getElementById("show-inbox").addEventListener("click", () => showInbox());
 
 function showInbox() {
-  reviewSection.hidden = true;
-  inboxSection.hidden = false;
+  showView("inbox");
   const row = inboxSection.querySelector(`tr[data-id="${review.invoice?.id}"] button`);
   (row ?? inboxSection.querySelector("#files")).focus();
 }
@@ -18,8 +34,7 @@ function showInbox() {
 const inbox = new Inbox(inboxSection, {
   onOpen: async (id, ids) => {
     await review.open(id, ids);
-    inboxSection.hidden = true;
-    reviewSection.hidden = false;
+    showView("review");
     reviewSection.querySelector("#review-title").focus();
   },
 });
@@ -41,6 +56,7 @@ languageButton.addEventListener("click", () => {
   useLanguage(currentLanguage() === "en" ? "zh" : "en");
   inbox.render();
   if (!reviewSection.hidden) review.render();
+  if (!dashboardSection.hidden) dashboard.load();
 });
 document.getElementById("logout").addEventListener("click", async () => {
   await send("POST", "/api/v2/sessions/logout");

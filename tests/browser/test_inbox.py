@@ -132,3 +132,24 @@ def test_the_list_of_two_thousand_invoices_paints_quickly(page: Page) -> None:
     print(f"\n2,000 invoices: first page painted {render_ms} ms after its data arrived; ready in {ready_ms:.0f} ms")
     page.click("#more")
     expect(page.locator("#invoices tbody tr")).to_have_count(200)
+
+
+def test_the_dashboard_draws_its_charts_and_the_board_moves_invoices(page: Page) -> None:
+    page.goto("/")
+    page.set_input_files(
+        "#files",
+        [str(DE_PDF), str(CORPUS / "docs" / "us-invoice-01.pdf"), str(CORPUS / "docs" / "uk-invoice-01.pdf")],
+    )
+    expect(page.locator("#invoices tbody tr")).to_have_count(3)
+    page.click("#show-dashboard")
+    expect(page.locator("#dashboard")).to_be_visible()
+    charts = page.locator("#charts figure")
+    expect(charts.first).to_be_visible()
+    assert charts.count() >= 5  # a month chart per currency (3), top vendors, ageing, forecasts
+    expect(page.locator("#charts")).to_contain_text("1,292.04 EUR")
+    assert page.locator("#charts svg rect.chart-bar").count() >= 3
+    expect(page.locator(".stage").nth(0).locator(".card")).to_have_count(3)
+    page.locator(".stage").nth(0).locator(".card button").first.click()
+    expect(page.locator(".stage").nth(1).locator(".card")).to_have_count(1)
+    screenshot(page, "dashboard")
+    assert serious_violations(page) == []
