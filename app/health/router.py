@@ -22,11 +22,14 @@ router = APIRouter(tags=["health"])
     response_model=None,
     responses={200: {"content": {"application/json": {}, "text/html": {}}}},
 )
-async def service_info(request: Request) -> dict[str, Any] | FileResponse:
+async def service_info(request: Request, response: Response) -> dict[str, Any] | FileResponse:
     """Name, version and which optional features are switched on, as JSON; a browser (asking for
-    `text/html` before JSON) gets the web page instead."""
+    `text/html` before JSON) gets the web page instead. Either answer says it varies by `Accept`,
+    so that no cache hands one to a client that asked for the other."""
+    vary = {"Vary": "Accept"}
     if _prefers_html(request.headers.get("accept", "")):
-        return FileResponse(app.STATIC_DIR / "index.html", media_type="text/html")
+        return FileResponse(app.STATIC_DIR / "index.html", media_type="text/html", headers=vary)
+    response.headers.update(vary)
     return {
         "name": "invoice-parsing-service",
         "version": app.__version__,

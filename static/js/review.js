@@ -2,7 +2,7 @@
 // hovered or focused; low-confidence fields and failed checks stand out; every field is corrected
 // in place (the API's PATCH rules and messages), and the invoice approved, read again or deleted.
 import { ApiError, get, send } from "./api.js";
-import { money, t } from "./i18n.js";
+import { t } from "./i18n.js";
 import { reviewReasons } from "./inbox.js";
 
 const FIELDS = [
@@ -39,6 +39,16 @@ export class Review {
     root.querySelector("#approve").addEventListener("click", () => this.approve());
     root.querySelector("#reprocess").addEventListener("click", () => this.reprocess());
     root.querySelector("#delete").addEventListener("click", () => this.remove());
+    root.querySelector("#add-item").addEventListener("click", () => this.addItem());
+    root.querySelector("#webhook-form").addEventListener("submit", (event) => {
+      event.preventDefault();
+      this.sendWebhook(event.target);
+    });
+    root.querySelector("#approve-s3").addEventListener("click", () => this.approveToS3());
+    get("/").then((info) => {
+      root.querySelector("#approve-s3").hidden = !info.features?.s3;
+    });
+    root.querySelector("#save-items").addEventListener("click", () => this.saveItems());
     document.addEventListener("keydown", (event) => this.key(event));
   }
 
@@ -87,6 +97,7 @@ export class Review {
     this.renderPages();
     this.renderFields();
     this.renderItems();
+    this.root.querySelector("#save-items").disabled = true;
     this.say("");
   }
 
@@ -192,25 +203,69 @@ export class Review {
 
   renderItems() {
     const body = this.root.querySelector("#items tbody");
-    body.replaceChildren(
-      ...(this.invoice.line_items ?? []).map((item) => {
-        const tr = document.createElement("tr");
-        tr.tabIndex = 0;
-        for (const [value, numeric] of [
-          [item.description, false],
-          [item.quantity, true],
-          [money(item.unit_price), true],
-          [money(item.amount), true],
-        ]) {
-          const td = document.createElement("td");
-          td.textContent = value ?? "—";
-          if (numeric) td.className = "num";
-          tr.append(td);
-        }
-        for (const event of ["mouseenter", "focus"]) tr.addEventListener(event, () => this.show(item.source));
-        return tr;
-      }),
-    );
+    this.items = structuredClone(this.invoice.line_items ?? []);
+    body.replaceChildren(...this.items.map((item, index) => this.itemRow(item, index)));
+  }
+
+  itemRow(item, index) {
+    const tr = document.createElement("tr");
+    for (const [name, label] of [
+      ["description", "description"],
+      ["quantity", "quantity"],
+      ["unit_price", "unitPrice"],
+      ["amount", "amount"],
+    ]) {
+      const td = document.createElement("td");
+      const input = document.createElement("input");
+      input.value = item[name] ?? "";
+      input.setAttribute("aria-label", `${t(label)} ${index + 1}`);
+      if (name !== "description") {
+        input.inputMode = "decimal";
+        input.className = "num";
+        input.size = 8;
+      }
+      input.addEventListener("input", () => {
+        item[name] = input.value.trim() === "" ? null : input.value.trim();
+        this.root.querySelector("#save-items").disabled = false;
+      });
+      input.addEventListener("focus", () => this.show(item.source));
+      td.append(input);
+      tr.append(td);
+    }
+    const remove = document.createElement("button");
+    remove.type = "button";
+    remove.textContent = "×";
+    remove.setAttribute("aria-label", `${t("removeItem")} ${index + 1}`);
+    remove.addEventListener("click", () => {
+      this.items.splice(this.items.indexOf(item), 1);
+      tr.remove();
+      this.root.querySelector("#save-items").disabled = false;
+    });
+    const actions = document.createElement("td");
+    actions.append(remove);
+    tr.append(actions);
+    tr.addEventListener("mouseenter", () => this.show(item.source));
+    return tr;
+  }
+
+  addItem() {
+    const item = { description: null, quantity: null, unit_price: null, amount: null, source: null };
+    this.items.push(item);
+    const row = this.itemRow(item, this.items.length - 1);
+    this.root.querySelector("#items tbody").append(row);
+    row.querySelector("input").focus();
+  }
+
+  async saveItems() {
+    try {
+      const path = `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/fields/line_items`;
+      this.invoice = await send("PATCH", path, { value: this.items });
+      this.render();
+      this.say(t("saved"));
+      this.onChanged();
+    } catch (error) {
+      this.say(error.message, true);
+    }
   }
 
   async approve() {
@@ -222,6 +277,51 @@ export class Review {
       this.onChanged();
     } catch (error) {
       this.say(error.message, true);
+    }
+  }
+
+  async sendWebhook(form) {
+    const status = this.root.querySelector("#delivery-status");
+    const fields = Object.fromEntries(new FormData(form));
+    const body = { url: fields.url, ...(fields.secret ? { secret: fields.secret } : {}) };
+    form.elements.secret.value = "";
+    status.classList.remove("error");
+    try {
+      const accepted = await send("POST", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/webhook`, body);
+      let delivery;
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        delivery = await get(accepted.status_url);
+        status.textContent = t(`delivery.${delivery.status}`, { attempts: delivery.attempts.length });
+      } while (delivery.status === "pending");
+      if (delivery.status === "failed") status.classList.add("error");
+    } catch (error) {
+      status.classList.add("error");
+      status.textContent = error.message;
+    }
+  }
+
+  async approveToS3() {
+    const status = this.root.querySelector("#delivery-status");
+    status.classList.remove("error");
+    try {
+      const accepted = await send("POST", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/approve?delivery=s3`);
+      let job;
+      do {
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        job = await get(accepted.status_url);
+        status.textContent = t(`job.${job.status}`);
+      } while (job.status === "queued" || job.status === "started");
+      if (job.status === "failed") throw new Error(job.error);
+      status.replaceChildren(
+        Object.assign(document.createElement("a"), { href: job.result.url, textContent: t("s3Link") }),
+      );
+      this.invoice = await get(`/api/v2/invoices/${encodeURIComponent(this.invoice.id)}`);
+      this.root.querySelector("#review-state").textContent = t(`status.${this.invoice.status}`);
+      this.onChanged();
+    } catch (error) {
+      status.classList.add("error");
+      status.textContent = error.message;
     }
   }
 

@@ -56,6 +56,11 @@ def test_upload_review_correct_and_approve(page: Page) -> None:
     expect(page.locator("#review-status")).to_have_class("error")  # the API's message, kept in view
     expect(page.locator("#field-total_amount")).to_have_attribute("aria-invalid", "true")
 
+    page.fill("#items tbody tr >> nth=0 >> input >> nth=3", "191.70")  # the first line's amount
+    page.click("#save-items")
+    expect(page.locator("#review-status")).to_have_text("Saved.")
+    expect(page.locator("#reasons")).to_contain_text("do not add up to the subtotal")  # the checks ran again
+
     page.click("#approve")
     expect(page.locator("#review-state")).to_have_text("Approved")
     page.click("#back")

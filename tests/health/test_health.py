@@ -121,8 +121,10 @@ def test_a_browser_opening_the_root_gets_the_page(client: TestClient) -> None:
     browser = "text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,*/*;q=0.8"
     page = client.get("/", headers={"Accept": browser})
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
+    assert page.headers["vary"] == "Accept"
     assert "/static/js/main.js" in page.text
     for api_client in ("*/*", "application/json", "application/json, text/html;q=0.5", ""):
         answer = client.get("/", headers={"Accept": api_client})
         assert answer.headers["content-type"] == "application/json", api_client
+        assert answer.headers["vary"] == "Accept"
         assert answer.json()["name"] == "invoice-parsing-service"
