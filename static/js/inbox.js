@@ -116,10 +116,17 @@ export class Inbox {
   }
 
   async uploadAll(files) {
-    for (const file of files) await this.uploadOne(file);
+    let failed = 0;
+    for (const file of files) failed += (await this.uploadOne(file)) ? 0 : 1;
+    this.root.querySelector("#upload-summary").textContent = t("uploadSummary", {
+      files: files.length,
+      read: files.length - failed,
+      failed,
+    });
     await this.reload();
   }
 
+  /** Upload one file with its own line in the list of uploads; whether all of it was read. */
   async uploadOne(file) {
     const item = document.createElement("li");
     const name = document.createElement("span");
@@ -140,6 +147,7 @@ export class Inbox {
     const isContainer = isZip || /\.eml$/i.test(file.name) || file.type === "message/rfc822";
     form.append(isZip ? "zip" : isContainer ? "files" : "file", file);
     const path = isContainer ? "/api/v2/invoices/bulk" : "/api/v2/invoices/parse";
+    let ok = true;
     try {
       const body = await upload(path, form, (share) => {
         bar.value = share;
@@ -149,6 +157,7 @@ export class Inbox {
         const failed = body.results.filter((result) => result.error);
         outcome.textContent = t("readInside", { parsed: body.results.length - failed.length, failed: failed.length });
         if (failed.length) {
+          ok = false;
           item.classList.add("error");
           const list = document.createElement("ul");
           for (const result of failed) {
@@ -162,9 +171,11 @@ export class Inbox {
         outcome.textContent = t("read");
       }
     } catch (error) {
+      ok = false;
       item.classList.add("error");
       outcome.textContent = `${t("failedUpload")}: ${error.message}`;
     }
+    return ok;
   }
 }
 

@@ -5,6 +5,7 @@ accessibility."""
 from __future__ import annotations
 
 import io
+import re
 import time
 import zipfile
 
@@ -74,6 +75,7 @@ def test_an_error_stays_beside_its_file_and_archives_are_read(page: Page, tmp_pa
         out.write(b"%PDF-1.7\n" + bytes(range(256)) * 8)
     page.set_input_files("#files", [broken, _zip_of(tmp_path, ["de-rechnung-01.pdf", "us-invoice-01.pdf"])])
     expect(page.locator("#uploads > li")).to_have_count(2)
+    expect(page.locator("#upload-summary")).to_have_text("2 files: 1 read, 1 with errors (see below).")
     failed = page.locator("#uploads > li.error")
     expect(failed).to_have_count(1)
     expect(failed).to_contain_text("broken.pdf")
@@ -158,3 +160,11 @@ def test_the_dashboard_draws_its_charts_and_the_board_moves_invoices(page: Page)
     expect(page.locator(".stage").nth(1).locator(".card")).to_have_count(1)
     screenshot(page, "dashboard")
     assert serious_violations(page) == []
+
+
+def test_both_languages_have_every_word() -> None:
+    """The page's dictionaries (static/js/i18n.js) name the same keys in English and Chinese."""
+    source = (ROOT / "static" / "js" / "i18n.js").read_text(encoding="utf-8")
+    english, chinese = source.split("\n  zh: {\n")
+    keys = [set(re.findall(r'^    "?([\w.+-]+)"?: ', block, re.MULTILINE)) for block in (english, chinese)]
+    assert keys[0] == keys[1] and len(keys[0]) > 100
