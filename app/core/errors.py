@@ -211,6 +211,7 @@ _EDIT_CONFLICT = "`edit_conflict`: other requests kept changing the invoice whil
 #: Operations that name invoices in their body rather than their path, and answer 404 for one.
 NAMES_INVOICES_IN_BODY = {
     ("post", "/api/v2/print"),
+    ("post", "/api/v2/print/preview"),
     ("post", "/api/v2/tracking/status"),
     ("post", "/api/invoices/tracking/update-status"),
 }
@@ -221,6 +222,7 @@ MAY_BE_UNAVAILABLE = {
     ("post", "/api/v2/invoices/{invoice_id}/reprocess"),
     ("post", "/api/v2/invoices/{invoice_id}/approve"),
     ("post", "/api/v2/invoices/{invoice_id}/webhook"),
+    ("post", "/api/v2/mail/pull"),
     ("get", "/api/v2/jobs/{job_id}"),
     ("get", "/api/v2/exports/xlsx"),
     ("get", "/api/export/download-xlsx"),
