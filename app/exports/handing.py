@@ -18,9 +18,9 @@ from app.exports.download import Delivery, safe_file_name, workbook_of, xlsx_res
 from app.exports.workbook import XLSX_MEDIA_TYPE, build_workbook
 from app.invoices import service as invoices
 from app.invoices.schemas import Invoice
-from app.jobs.backends import Jobs, JobSpec, QueueUnavailable, TooManyJobs
+from app.jobs.backends import Jobs, JobSpec
 from app.jobs.policy import with_jitter
-from app.jobs.router import queue_unavailable, too_many_jobs
+from app.jobs.router import enqueue
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
 
@@ -87,10 +87,5 @@ async def request_s3_export(
         session_expires_in=session.seconds_left(),
         schedule=with_jitter(settings.s3_schedule),
     )
-    try:
-        await jobs.enqueue(spec)
-    except QueueUnavailable:
-        raise queue_unavailable() from None
-    except TooManyJobs:
-        raise too_many_jobs() from None
+    await enqueue(jobs, spec)
     return JobAccepted(job_id=job_id, status_url=f"/api/v2/jobs/{job_id}")

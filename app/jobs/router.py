@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from app.core.errors import AppError
-from app.jobs.backends import MAX_PENDING_PER_SESSION, JobState, QueueUnavailable
+from app.jobs.backends import MAX_PENDING_PER_SESSION, Jobs, JobSpec, JobState, QueueUnavailable, TooManyJobs
 from app.jobs.deps import JobQueue
 from app.sessions.deps import CurrentSession
 
@@ -27,6 +27,16 @@ def too_many_jobs() -> AppError:
         "wait for some to finish (see their status URLs) before queuing more.",
         headers={"Retry-After": "60"},
     )
+
+
+async def enqueue(jobs: Jobs, spec: JobSpec) -> None:
+    """Queue a job, or raise the answer a client gets when it cannot be queued now."""
+    try:
+        await jobs.enqueue(spec)
+    except QueueUnavailable:
+        raise queue_unavailable() from None
+    except TooManyJobs:
+        raise too_many_jobs() from None
 
 
 @router.get("/{job_id}", response_model=JobState)

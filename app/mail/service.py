@@ -9,9 +9,9 @@ import anyio.to_thread
 
 from app.core.errors import AppError
 from app.core.settings import Settings
-from app.jobs.backends import Jobs, JobSpec, QueueUnavailable, TooManyJobs
+from app.jobs.backends import Jobs, JobSpec
 from app.jobs.policy import with_jitter
-from app.jobs.router import queue_unavailable, too_many_jobs
+from app.jobs.router import enqueue
 from app.mail.connection import Account, MailError, Reach, checked_address
 from app.mail.schemas import MailPullAccepted, MailPullRequest
 from app.sessions.token import Session
@@ -70,10 +70,5 @@ async def request_pull(*, jobs: Jobs, session: Session, settings: Settings, body
         schedule=schedule,
         timeout=settings.mail_job_timeout_seconds,
     )
-    try:
-        await jobs.enqueue(spec)
-    except QueueUnavailable:
-        raise queue_unavailable() from None
-    except TooManyJobs:
-        raise too_many_jobs() from None
+    await enqueue(jobs, spec)
     return MailPullAccepted(job_id=job_id, status_url=f"/api/v2/jobs/{job_id}")
