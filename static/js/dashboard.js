@@ -68,6 +68,14 @@ export class Dashboard {
         const list = document.createElement("ul");
         for (const invoice of invoices.filter((item) => item.tracking_status === stage)) list.append(this.card(invoice));
         column.append(heading, list);
+        // a card dropped on a later stage moves there (the buttons do the same from the keyboard)
+        column.addEventListener("dragover", (event) => {
+          if (STAGES.indexOf(stage) > STAGES.indexOf(this.dragged?.tracking_status)) event.preventDefault();
+        });
+        column.addEventListener("drop", (event) => {
+          event.preventDefault();
+          if (this.dragged) this.move(this.dragged, stage);
+        });
         return column;
       }),
     );
@@ -86,17 +94,27 @@ export class Dashboard {
     );
     const next = STAGES[STAGES.indexOf(invoice.tracking_status) + 1];
     if (next) {
+      item.draggable = true;
+      item.addEventListener("dragstart", (event) => {
+        this.dragged = invoice;
+        event.dataTransfer.setData("text/plain", invoice.id);
+      });
+      item.addEventListener("dragend", () => {
+        this.dragged = null;
+      });
       const move = document.createElement("button");
       move.type = "button";
       move.textContent = t(`moveTo.${next}`);
       move.setAttribute("aria-label", `${t(`moveTo.${next}`)}: ${name} ${invoice.invoice_number ?? ""}`);
-      move.addEventListener("click", async () => {
-        await send("POST", "/api/v2/tracking/status", { invoice_id: invoice.id, status: next });
-        await this.load();
-        this.root.querySelector(`.card[data-id="${invoice.id}"] button, .card[data-id="${invoice.id}"]`)?.focus();
-      });
+      move.addEventListener("click", () => this.move(invoice, next));
       item.append(move);
     }
     return item;
+  }
+
+  async move(invoice, stage) {
+    await send("POST", "/api/v2/tracking/status", { invoice_id: invoice.id, status: stage });
+    await this.load();
+    this.root.querySelector(`.card[data-id="${invoice.id}"] button, .card[data-id="${invoice.id}"]`)?.focus();
   }
 }

@@ -1,9 +1,11 @@
 // The inbox: uploads with a progress bar and an outcome per file (errors stay), and the session's
 // invoices, searched, filtered, sorted and paged by the API's keyset cursor.
-import { get, upload } from "./api.js";
+import { get, send, upload } from "./api.js";
 import { money, t } from "./i18n.js";
 
 const PAGE = 100;
+/** Seconds a deleted invoice can still be brought back. */
+const UNDO_SECONDS = 8;
 const REVIEW_WARNINGS = ["totals_mismatch", "line_items_mismatch"];
 const REQUIRED = ["vendor", "invoice_number", "invoice_date", "total_amount"];
 
@@ -83,9 +85,50 @@ export class Inbox {
     this.root.dataset.renderMs = (performance.now() - started).toFixed(1);
   }
 
+  /** Take an invoice out of the list now and delete it after UNDO_SECONDS unless undone. */
+  deleteLater(id) {
+    const invoice = this.items.find((item) => item.id === id);
+    this.items = this.items.filter((item) => item.id !== id);
+    this.total -= 1;
+    this.render();
+    const notice = this.root.querySelector("#undo");
+    const finish = () => {
+      clearTimeout(this.pendingDelete?.timer);
+      this.pendingDelete = null;
+      notice.hidden = true;
+    };
+    this.flushDelete();
+    const timer = setTimeout(() => {
+      finish();
+      send("DELETE", `/api/v2/invoices/${encodeURIComponent(id)}`).finally(() => this.reload());
+    }, UNDO_SECONDS * 1000);
+    this.pendingDelete = { id, timer };
+    notice.querySelector("span").textContent = t("deleted", { name: invoice?.file_name || id });
+    notice.querySelector("button").onclick = () => {
+      finish();
+      this.reload();
+      this.root.querySelector(`tr[data-id="${id}"] button`)?.focus();
+    };
+    notice.hidden = false;
+    notice.querySelector("button").focus();
+  }
+
+  /** Carry out a delete still waiting for its undo (the page is being left, or another follows). */
+  flushDelete() {
+    if (!this.pendingDelete) return;
+    clearTimeout(this.pendingDelete.timer);
+    fetch(`/api/v2/invoices/${encodeURIComponent(this.pendingDelete.id)}`, {
+      method: "DELETE",
+      credentials: "same-origin",
+      keepalive: true,
+    });
+    this.pendingDelete = null;
+  }
+
   render() {
     const fragment = document.createDocumentFragment();
-    for (const invoice of this.items) fragment.append(this.row(invoice));
+    const waiting = this.pendingDelete?.id;
+    for (const invoice of this.items) if (invoice.id !== waiting) fragment.append(this.row(invoice));
     this.rows.replaceChildren(fragment);
     this.count.textContent = this.items.length ? t("shown", { shown: this.items.length, total: this.total }) : t("none");
     this.more.hidden = !this.cursor;

@@ -38,7 +38,12 @@ const inbox = new Inbox(inboxSection, {
     reviewSection.querySelector("#review-title").focus();
   },
 });
-const review = new Review(reviewSection, { onBack: showInbox, onChanged: () => inbox.reload() });
+const review = new Review(reviewSection, {
+  onBack: showInbox,
+  onChanged: () => inbox.reload(),
+  onDeleted: (id) => inbox.deleteLater(id),
+});
+window.addEventListener("pagehide", () => inbox.flushDelete());
 new HandOn(document.getElementById("handon"), {
   selection: () => ({ query: inbox.query(), ids: inbox.items.map((invoice) => invoice.id) }),
   onImported: () => inbox.reload(),

@@ -1,7 +1,7 @@
 // Review: the page image beside the fields; a field's box is drawn on the page while the field is
 // hovered or focused; low-confidence fields and failed checks stand out; every field is corrected
 // in place (the API's PATCH rules and messages), and the invoice approved, read again or deleted.
-import { ApiError, get, send } from "./api.js";
+import { get, send } from "./api.js";
 import { t } from "./i18n.js";
 import { reviewReasons } from "./inbox.js";
 
@@ -27,10 +27,11 @@ const AMOUNTS = new Set(["subtotal", "tax_amount", "discount_amount", "shipping_
 const UNSURE = 0.8;
 
 export class Review {
-  constructor(root, { onBack, onChanged }) {
+  constructor(root, { onBack, onChanged, onDeleted }) {
     this.root = root;
     this.onBack = onBack;
     this.onChanged = onChanged;
+    this.onDeleted = onDeleted;
     this.ids = [];
     this.invoice = null;
     root.querySelector("#back").addEventListener("click", () => this.onBack());
@@ -335,16 +336,12 @@ export class Review {
     }
   }
 
-  async remove() {
-    if (!window.confirm(t("confirmDelete"))) return;
-    try {
-      await send("DELETE", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}`);
-      this.ids = this.ids.filter((id) => id !== this.invoice.id);
-      this.onChanged();
-      this.onBack();
-    } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      this.say(error.message, true);
-    }
+  /** Delete with a few seconds to undo: the invoice leaves the view at once and the session when
+   * the time is up (or when the page is left). */
+  remove() {
+    const id = this.invoice.id;
+    this.ids = this.ids.filter((other) => other !== id);
+    this.onDeleted(id);
+    this.onBack();
   }
 }

@@ -158,6 +158,8 @@ def test_the_dashboard_draws_its_charts_and_the_board_moves_invoices(page: Page)
     expect(page.locator(".stage").nth(0).locator(".card")).to_have_count(3)
     page.locator(".stage").nth(0).locator(".card button").first.click()
     expect(page.locator(".stage").nth(1).locator(".card")).to_have_count(1)
+    page.locator(".stage").nth(0).locator(".card").first.drag_to(page.locator(".stage").nth(3))
+    expect(page.locator(".stage").nth(3).locator(".card")).to_have_count(1)  # dragged straight to paid
     screenshot(page, "dashboard")
     assert serious_violations(page) == []
 
@@ -168,3 +170,19 @@ def test_both_languages_have_every_word() -> None:
     english, chinese = source.split("\n  zh: {\n")
     keys = [set(re.findall(r'^    "?([\w.+-]+)"?: ', block, re.MULTILINE)) for block in (english, chinese)]
     assert keys[0] == keys[1] and len(keys[0]) > 100
+
+
+def test_a_deleted_invoice_can_be_brought_back(page: Page) -> None:
+    page.goto("/")
+    page.set_input_files("#files", [str(DE_PDF), str(CORPUS / "docs" / "us-invoice-01.pdf")])
+    expect(page.locator("#invoices tbody tr")).to_have_count(2)
+    page.locator("#invoices tbody tr button").first.click()
+    page.click("#delete")
+    expect(page.locator("#invoices tbody tr")).to_have_count(1)
+    expect(page.locator("#undo")).to_be_visible()
+    page.click("#undo button")
+    expect(page.locator("#invoices tbody tr")).to_have_count(2)
+    page.locator("#invoices tbody tr button").first.click()
+    page.click("#delete")
+    expect(page.locator("#undo")).to_be_hidden(timeout=15_000)  # the time to undo ran out
+    assert len(page.request.get("/api/v2/invoices").json()["items"]) == 1
