@@ -95,6 +95,8 @@ export class HandOn {
       [fields.secret_kind === "token" ? "access_token" : "password"]: fields.secret,
     };
     if (fields.port) body.port = Number(fields.port);
+    if (fields.mark) body.mark = fields.mark;
+    if (fields.move_to) body.move_to = fields.move_to;
     if (fields.since) body.since = fields.since;
     form.elements.secret.value = ""; // the page keeps no password either
     status.classList.remove("error");

@@ -109,6 +109,18 @@ def test_a_mailbox_import_with_its_progress(page: Page, mailserver: Dovecot) -> 
     assert page.input_value("#mail-form input[name=secret]") == ""  # the page keeps no password
     screenshot(page, "mailbox")
 
+    mailserver.deliver(USER, messages.one_invoice(7))
+    page.fill("#mail-form input[name=secret]", PASSWORD)
+    page.select_option("#mail-form select[name=mark]", "move")
+    page.fill("#mail-form input[name=move_to]", "Archive")
+    with mailserver.client(USER) as imap:
+        imap.create_folder("Archive")
+    page.click("#mail-form button[type=submit]")
+    # the three read before are still unread (a keyword, not \\Seen): already here, moved too
+    expect(page.locator("#mail-status")).to_contain_text("1 invoices added, 3 already here", timeout=60_000)
+    with mailserver.client(USER) as imap:
+        assert imap.select_folder("Archive")[b"EXISTS"] == 4
+
     page.fill("#mail-form input[name=secret]", "wrong")
     page.click("#mail-form button[type=submit]")
     expect(page.locator("#mail-status")).to_contain_text("refused the user name", timeout=60_000)

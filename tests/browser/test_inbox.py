@@ -13,6 +13,7 @@ from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot, serious_violations
 from tests.conftest import CORPUS, ROOT
+from tests.mail.messages import one_invoice
 
 DE_PDF = CORPUS / "docs" / "de-rechnung-01.pdf"
 
@@ -83,6 +84,12 @@ def test_an_error_stays_beside_its_file_and_archives_are_read(page: Page, tmp_pa
     page.set_input_files("#files", str(ROOT / "tests" / "samples" / "ubl_invoice.xml"))
     expect(page.locator("#invoices tbody tr")).to_have_count(3)
     expect(failed).to_contain_text("broken.pdf")  # a later success does not wipe an error
+    mail = f"{tmp_path}/march.eml"
+    with open(mail, "wb") as out:
+        out.write(one_invoice(42))
+    page.set_input_files("#files", mail)
+    expect(page.locator("#invoices tbody tr")).to_have_count(4)
+    expect(page.locator("#invoices tbody")).to_contain_text("MAIL-0042")
 
 
 def test_keyboard_only_review(page: Page) -> None:
@@ -112,6 +119,14 @@ def test_the_chinese_page_at_a_phone_s_width(page: Page) -> None:
     expect(page.locator("#invoices tbody tr")).to_contain_text("Müller")  # the data is not translated
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     screenshot(page, "inbox-zh-390")
+    assert serious_violations(page) == []
+    page.locator("#invoices tbody tr button").first.click()
+    expect(page.locator("#back")).to_have_text("返回列表")
+    assert serious_violations(page) == []
+    page.click("#back")
+    page.click("#show-dashboard")
+    expect(page.locator("#charts figure").first).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert serious_violations(page) == []
     page.reload()
     expect(page.locator("h1")).to_have_text("发票")  # the choice is kept
