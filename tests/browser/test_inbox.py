@@ -9,11 +9,15 @@ import re
 import time
 import zipfile
 
+import pytest
 from playwright.sync_api import Page, expect
 
+from app.ocr.scanned import installed_engines
 from tests.browser.conftest import screenshot, serious_violations
-from tests.conftest import CORPUS, ROOT
+from tests.conftest import CORPUS, ROOT, need
+from tests.integration.live import live_server
 from tests.mail.messages import one_invoice
+from tests.ocr.pages import NUMBER, scanned_image
 
 DE_PDF = CORPUS / "docs" / "de-rechnung-01.pdf"
 
@@ -201,3 +205,50 @@ def test_a_deleted_invoice_can_be_brought_back(page: Page) -> None:
     page.click("#delete")
     expect(page.locator("#undo")).to_be_hidden(timeout=15_000)  # the time to undo ran out
     assert len(page.request.get("/api/v2/invoices").json()["items"]) == 1
+
+
+def test_the_dashboard_and_the_hand_on_by_keyboard_alone(page: Page) -> None:
+    page.goto("/")
+    page.set_input_files("#files", str(DE_PDF))
+    expect(page.locator("#invoices tbody tr")).to_have_count(1)
+    page.focus("#show-inbox")
+    page.keyboard.press("Tab")  # to the dashboard's button
+    page.keyboard.press("Enter")
+    expect(page.locator("#dashboard")).to_be_visible()
+    for _ in range(20):  # the board's first button, by Tab alone
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.closest('.card') !== null"):
+            break
+    page.keyboard.press("Enter")
+    expect(page.locator(".stage").nth(1).locator(".card")).to_have_count(1)
+    page.focus("#show-inbox")
+    page.keyboard.press("Enter")
+    page.focus("#handon summary >> nth=0")
+    page.keyboard.press("Enter")  # opens the print part
+    page.keyboard.press("Tab")
+    page.keyboard.press("Space")  # one per sheet
+    for _ in range(4):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.type === 'submit'"):
+            break
+    page.keyboard.press("Enter")
+    expect(page.locator("#print-status")).to_have_text("Sheet 1 of 1")
+
+
+def test_a_photo_of_an_invoice_is_read_when_ocr_is_on(
+    browser: object, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    need("tesseract" in installed_engines(), "tesseract-ocr (bash scripts/install-system-packages)")
+    with live_server(
+        tmp_path_factory.mktemp("ocr"), command="python", OCR_ENGINE="tesseract", OCR_LANGUAGES="eng"
+    ) as server:
+        context = browser.new_context(base_url=server.url)  # type: ignore[attr-defined]
+        page = context.new_page()
+        photo = tmp_path_factory.mktemp("photo") / "IMG_0417.jpg"
+        photo.write_bytes(scanned_image("JPEG"))
+        page.goto("/")
+        page.set_input_files("#files", str(photo))
+        expect(page.locator("#invoices tbody tr")).to_contain_text(NUMBER, timeout=60_000)
+        page.locator("#invoices tbody tr button").first.click()
+        expect(page.locator("#pages img")).to_have_count(1)  # the scan, kept as a PDF, has its page
+        context.close()
