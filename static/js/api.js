@@ -7,20 +7,23 @@ export class ApiError extends Error {
     this.code = error.code;
     this.field = error.field ?? null;
   }
+
+  /** Throw the error a failed response carries (its JSON ``error``, else its status line). */
+  static async from(response) {
+    let error = { code: "http_error", message: `${response.status} ${response.statusText}` };
+    try {
+      error = (await response.json()).error ?? error;
+    } catch {
+      // not JSON: keep the status line
+    }
+    throw new ApiError(response.status, error);
+  }
 }
 
 async function answer(response) {
-  if (response.ok) {
-    const type = response.headers.get("content-type") || "";
-    return type.includes("application/json") ? response.json() : response;
-  }
-  let error = { code: "http_error", message: `${response.status} ${response.statusText}` };
-  try {
-    error = (await response.json()).error ?? error;
-  } catch {
-    // not JSON: keep the status line
-  }
-  throw new ApiError(response.status, error);
+  if (!response.ok) await ApiError.from(response);
+  const type = response.headers.get("content-type") || "";
+  return type.includes("application/json") ? response.json() : response;
 }
 
 export async function get(path) {
@@ -59,4 +62,30 @@ export function upload(path, form, onProgress) {
     request.addEventListener("error", () => reject(new ApiError(0, { code: "network_error", message: "" })));
     request.send(form);
   });
+}
+
+/** Ask ``url`` every half second until ``settled(answer)`` says the answer is final, handing each
+ * answer to ``show``; gives up (null) as soon as ``wanted()`` says nobody is looking any more. */
+export async function follow(url, settled, show, wanted = () => true) {
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    if (!wanted()) return null;
+    const answer = await get(url);
+    show(answer);
+    if (settled(answer)) return answer;
+  }
+}
+
+/** A job (S3 upload, mailbox pull) is over. */
+export const jobOver = (job) => job.status === "finished" || job.status === "failed";
+
+/** Save a response's body as the file it names (Content-Disposition), without leaving the page. */
+export async function save(response, fallbackName) {
+  const disposition = response.headers.get("Content-Disposition") || "";
+  const name = /filename="?([^";]+)"?/.exec(disposition)?.[1] ?? fallbackName;
+  const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(await response.blob()), download: name });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
 }

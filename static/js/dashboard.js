@@ -6,19 +6,43 @@ import { money, t } from "./i18n.js";
 
 const STAGES = ["draft", "sent", "viewed", "paid"];
 
+/** The session's invoices for the board, newest first, page by page along the keyset cursor. */
+async function everyInvoice() {
+  const invoices = [];
+  let cursor = null;
+  do {
+    const query = new URLSearchParams({ limit: "500", sort: "-parsed", ...(cursor ? { cursor } : {}) });
+    const page = await get(`/api/v2/invoices?${query}`);
+    invoices.push(...page.items);
+    cursor = page.next_cursor;
+  } while (cursor);
+  return invoices;
+}
+
 export class Dashboard {
   constructor(root) {
     this.root = root;
   }
 
   async load() {
-    const [stats, board, page] = await Promise.all([
-      get("/api/v2/exports/stats"),
-      get("/api/v2/tracking/dashboard"),
-      get("/api/v2/invoices?limit=500&sort=-parsed"),
-    ]);
-    this.renderCharts(stats, board);
-    this.renderBoard(page.items);
+    try {
+      const [stats, board, invoices] = await Promise.all([
+        get("/api/v2/exports/stats"),
+        get("/api/v2/tracking/dashboard"),
+        everyInvoice(),
+      ]);
+      this.say("");
+      this.renderCharts(stats, board);
+      this.renderBoard(invoices);
+    } catch (error) {
+      this.say(error.message || t("networkError"), true);
+    }
+  }
+
+  say(text, isError = false) {
+    const status = this.root.querySelector("#dashboard-status");
+    status.textContent = text;
+    status.classList.toggle("error", isError);
   }
 
   renderCharts(stats, board) {
@@ -113,7 +137,12 @@ export class Dashboard {
   }
 
   async move(invoice, stage) {
-    await send("POST", "/api/v2/tracking/status", { invoice_id: invoice.id, status: stage });
+    try {
+      await send("POST", "/api/v2/tracking/status", { invoice_id: invoice.id, status: stage });
+    } catch (error) {
+      this.say(error.message || t("networkError"), true);
+      return;
+    }
     await this.load();
     this.root.querySelector(`.card[data-id="${invoice.id}"] button, .card[data-id="${invoice.id}"]`)?.focus();
   }

@@ -1,6 +1,6 @@
 // Hand on what the list shows: Excel of the current selection, a print with a preview of its
 // 1-, 2- or 4-up sheets, and invoices imported from a mailbox with the pull's live progress.
-import { ApiError, get, send } from "./api.js";
+import { ApiError, follow, get, jobOver, save, send } from "./api.js";
 import { t } from "./i18n.js";
 
 export class HandOn {
@@ -10,6 +10,10 @@ export class HandOn {
     this.onImported = onImported;
     this.sheet = 1;
     root.querySelector("#excel").addEventListener("click", () => this.excel());
+    root.querySelector("#excel-s3").addEventListener("click", () => this.excelToS3());
+    get("/").then((info) => {
+      root.querySelector("#excel-s3").hidden = !info.features?.s3;
+    });
     root.querySelector("#print-form").addEventListener("submit", (event) => {
       event.preventDefault();
       this.sheet = 1;
@@ -24,11 +28,44 @@ export class HandOn {
     });
   }
 
-  excel() {
+  /** The export's query: the list's filters and sort, without its paging. */
+  exportQuery() {
     const query = this.selection().query;
     query.delete("limit");
     query.delete("cursor");
-    window.location.assign(`/api/v2/exports/xlsx?${query}`);
+    return query;
+  }
+
+  say(text, isError = false) {
+    const status = this.root.querySelector("#excel-status");
+    status.textContent = text;
+    status.classList.toggle("error", isError);
+  }
+
+  async excel() {
+    this.say("");
+    try {
+      const response = await fetch(`/api/v2/exports/xlsx?${this.exportQuery()}`, { credentials: "same-origin" });
+      if (!response.ok) await ApiError.from(response);
+      await save(response, "invoices.xlsx");
+    } catch (error) {
+      this.say(error.message || t("networkError"), true);
+    }
+  }
+
+  async excelToS3() {
+    const query = this.exportQuery();
+    query.set("delivery", "s3");
+    this.say(t("job.queued"));
+    try {
+      const accepted = await get(`/api/v2/exports/xlsx?${query}`);
+      const job = await follow(accepted.status_url, jobOver, (answer) => this.say(t(`job.${answer.status}`)));
+      if (job.status === "failed") throw new ApiError(0, { code: job.error_code, message: job.error });
+      const link = Object.assign(document.createElement("a"), { href: job.result.url, textContent: t("s3Link") });
+      this.root.querySelector("#excel-status").replaceChildren(link);
+    } catch (error) {
+      this.say(error.message || t("networkError"), true);
+    }
   }
 
   perPage() {
@@ -55,6 +92,7 @@ export class HandOn {
       return;
     }
     this.sheets = Number(response.headers.get("X-Sheets") || 1);
+    if (image.src) URL.revokeObjectURL(image.src);
     image.src = URL.createObjectURL(await response.blob());
     image.alt = t("sheet", { n: this.sheet, of: this.sheets });
     image.hidden = false;
@@ -77,7 +115,12 @@ export class HandOn {
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify({ ids: this.selection().ids, per_page: this.perPage() }),
     });
-    if (!response.ok) return;
+    if (!response.ok) {
+      const status = this.root.querySelector("#print-status");
+      status.textContent = (await response.json()).error.message;
+      status.classList.add("error");
+      return;
+    }
     window.open(URL.createObjectURL(await response.blob()), "_blank");
   }
 
@@ -105,21 +148,17 @@ export class HandOn {
     progress.removeAttribute("value");
     try {
       const accepted = await send("POST", "/api/v2/mail/pull", body);
-      let job;
-      do {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        job = await get(accepted.status_url);
-        const report = job.result ?? job.progress;
-        if (report) {
-          progress.max = Math.max(report.messages_total, 1);
-          progress.value = report.messages_scanned;
-          status.textContent = t("mailProgress", {
-            scanned: report.messages_scanned,
-            total: report.messages_total,
-            parsed: report.invoices_parsed,
-          });
-        }
-      } while (job.status === "queued" || job.status === "started");
+      const job = await follow(accepted.status_url, jobOver, (answer) => {
+        const report = answer.result ?? answer.progress;
+        if (!report) return;
+        progress.max = Math.max(report.messages_total, 1);
+        progress.value = report.messages_scanned;
+        status.textContent = t("mailProgress", {
+          scanned: report.messages_scanned,
+          total: report.messages_total,
+          parsed: report.invoices_parsed,
+        });
+      });
       if (job.status === "failed") throw new ApiError(0, { code: job.error_code, message: job.error });
       const report = job.result;
       status.textContent = t("mailDone", {

@@ -42,6 +42,14 @@ export class Inbox {
       this.uploadAll([...input.files]);
       input.value = "";
     });
+    // files dropped beside the drop zone are uploaded too, rather than opened by the browser
+    for (const name of ["dragover", "drop"]) {
+      document.addEventListener(name, (event) => {
+        if (!event.dataTransfer?.types.includes("Files") || event.defaultPrevented) return;
+        event.preventDefault();
+        if (name === "drop" && !this.root.hidden) this.uploadAll([...event.dataTransfer.files]);
+      });
+    }
     const drop = root.querySelector("#drop");
     drop.addEventListener("dragover", (event) => {
       event.preventDefault();
@@ -68,21 +76,39 @@ export class Inbox {
   }
 
   async reload() {
-    this.items = [];
-    this.cursor = null;
-    await this.load();
+    await this.load({ fresh: true });
   }
 
-  async load() {
+  /** The next page of the list, or (``fresh``) its first page anew. An answer that arrives after
+   * a newer request was made is dropped, so quick typing in the filters never mixes two lists. */
+  async load({ fresh = false } = {}) {
+    const request = (this.request ?? 0) + 1;
+    this.request = request;
     const parameters = this.query();
-    if (this.cursor) parameters.set("cursor", this.cursor);
-    const page = await get(`/api/v2/invoices?${parameters}`);
+    if (!fresh && this.cursor) parameters.set("cursor", this.cursor);
+    let page;
+    try {
+      page = await get(`/api/v2/invoices?${parameters}`);
+    } catch (error) {
+      if (request !== this.request) return;
+      this.count.textContent = t("listError", { message: error.message });
+      this.count.classList.add("error");
+      return;
+    }
+    if (request !== this.request) return;
     const started = performance.now();
+    delete this.root.dataset.renderMs;
+    if (fresh) this.items = [];
     this.items.push(...page.items);
     this.cursor = page.next_cursor;
     this.total = page.total;
     this.render();
-    this.root.dataset.renderMs = (performance.now() - started).toFixed(1);
+    // measured when the browser has painted the frame holding the new rows
+    requestAnimationFrame(() =>
+      setTimeout(() => {
+        this.root.dataset.renderMs = (performance.now() - started).toFixed(1);
+      }),
+    );
   }
 
   /** Take an invoice out of the list now and delete it after UNDO_SECONDS unless undone. */
@@ -126,11 +152,14 @@ export class Inbox {
   }
 
   render() {
-    const fragment = document.createDocumentFragment();
     const waiting = this.pendingDelete?.id;
-    for (const invoice of this.items) if (invoice.id !== waiting) fragment.append(this.row(invoice));
+    const shown = this.items.filter((invoice) => invoice.id !== waiting);
+    const total = this.total - (this.items.length - shown.length); // a reload brings back the invoice waiting to go
+    const fragment = document.createDocumentFragment();
+    for (const invoice of shown) fragment.append(this.row(invoice));
     this.rows.replaceChildren(fragment);
-    this.count.textContent = this.items.length ? t("shown", { shown: this.items.length, total: this.total }) : t("none");
+    this.count.classList.remove("error");
+    this.count.textContent = shown.length ? t("shown", { shown: shown.length, total }) : t("none");
     this.more.hidden = !this.cursor;
   }
 
@@ -216,7 +245,7 @@ export class Inbox {
     } catch (error) {
       ok = false;
       item.classList.add("error");
-      outcome.textContent = `${t("failedUpload")}: ${error.message}`;
+      outcome.textContent = `${t("failedUpload")}: ${error.message || t("networkError")}`;
     }
     return ok;
   }

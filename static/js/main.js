@@ -33,7 +33,10 @@ function showInbox() {
 
 const inbox = new Inbox(inboxSection, {
   onOpen: async (id, ids) => {
-    await review.open(id, ids);
+    if (!(await review.open(id, ids))) {
+      await inbox.reload(); // it is gone (deleted elsewhere, or the session expired)
+      return;
+    }
     showView("review");
     reviewSection.querySelector("#review-title").focus();
   },

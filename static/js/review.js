@@ -1,7 +1,7 @@
 // Review: the page image beside the fields; a field's box is drawn on the page while the field is
 // hovered or focused; low-confidence fields and failed checks stand out; every field is corrected
 // in place (the API's PATCH rules and messages), and the invoice approved, read again or deleted.
-import { get, send } from "./api.js";
+import { follow, get, jobOver, send } from "./api.js";
 import { t } from "./i18n.js";
 import { reviewReasons } from "./inbox.js";
 
@@ -53,18 +53,30 @@ export class Review {
     document.addEventListener("keydown", (event) => this.key(event));
   }
 
+  /** Show the invoice ``id`` (``ids``: the list it was opened from); false when it cannot be read. */
   async open(id, ids) {
     this.ids = ids ?? this.ids;
-    this.invoice = await get(`/api/v2/invoices/${encodeURIComponent(id)}`);
+    try {
+      this.invoice = await get(`/api/v2/invoices/${encodeURIComponent(id)}`);
+    } catch (error) {
+      this.say(error.message, true);
+      return false;
+    }
     this.render();
+    return true;
   }
 
+  /** j/k/n/a/Escape outside a text box; with Alt they work inside one too, so a person correcting
+   * a field can go on to the next field to check without leaving the keyboard. */
   key(event) {
-    if (this.root.hidden || event.target.matches("input, textarea, select") || event.ctrlKey || event.metaKey) return;
+    if (this.root.hidden || event.ctrlKey || event.metaKey) return;
+    const typing = event.target.matches("input, textarea, select");
+    if (typing && !event.altKey && event.key !== "Escape") return;
     const actions = { j: () => this.step(1), k: () => this.step(-1), a: () => this.approve(), n: () => this.nextToCheck(), Escape: () => this.onBack() };
-    if (actions[event.key]) {
+    const action = actions[event.code?.startsWith("Key") ? event.code.slice(3).toLowerCase() : event.key];
+    if (action) {
       event.preventDefault();
-      actions[event.key]();
+      action();
     }
   }
 
@@ -73,11 +85,13 @@ export class Review {
     if (at >= 0 && at < this.ids.length) this.open(this.ids[at]);
   }
 
+  /** Focus the next field asking to be checked after the one in focus (in page order), round. */
   nextToCheck() {
     const flagged = [...this.root.querySelectorAll(".field.check input")];
     if (!flagged.length) return;
-    const at = flagged.indexOf(document.activeElement);
-    flagged[(at + 1) % flagged.length].focus();
+    const here = document.activeElement;
+    const after = flagged.find((input) => here.compareDocumentPosition(input) & Node.DOCUMENT_POSITION_FOLLOWING);
+    (after ?? flagged[0]).focus();
   }
 
   say(text, isError = false) {
@@ -86,8 +100,17 @@ export class Review {
     line.classList.toggle("error", isError);
   }
 
+  /** The whole view of a newly opened invoice, its pages included. */
   render() {
+    this.renderPages();
+    this.root.querySelector("#delivery-status").replaceChildren();
+    this.refresh();
+  }
+
+  /** Everything but the page images, after a change; the focused field keeps the focus. */
+  refresh() {
     const invoice = this.invoice;
+    const focused = document.activeElement?.closest("#review") ? document.activeElement.id : null;
     this.root.querySelector("#review-title").textContent = invoice.file_name || invoice.id;
     const reasons = reviewReasons(invoice);
     const reasonList = this.root.querySelector("#reasons");
@@ -95,15 +118,16 @@ export class Review {
     reasonList.hidden = !reasons.length;
     this.root.querySelector("#review-state").textContent = t(`status.${invoice.status}`);
     this.root.querySelector("#review-state").className = `status ${invoice.status}`;
-    this.renderPages();
     this.renderFields();
     this.renderItems();
     this.root.querySelector("#save-items").disabled = true;
     this.say("");
+    if (focused) document.getElementById(focused)?.focus();
   }
 
   renderPages() {
     const pages = this.root.querySelector("#pages");
+    for (const image of pages.querySelectorAll("img")) URL.revokeObjectURL(image.src);
     pages.replaceChildren();
     if (!this.invoice.pages || ["xml", "ocr_json", "ocr_text"].includes(this.invoice.input_format)) {
       pages.append(Object.assign(document.createElement("p"), { textContent: t("noPage") }));
@@ -128,7 +152,11 @@ export class Review {
     const response = await fetch(`/api/v2/invoices/${encodeURIComponent(id)}/pages/${n}?width=1000`, {
       credentials: "same-origin",
     });
-    if (!response.ok) return;
+    if (!response.ok) {
+      figure.replaceChildren(Object.assign(document.createElement("p"), { textContent: t("noPage") }));
+      return;
+    }
+    if (this.invoice?.id !== id) return; // another invoice was opened meanwhile
     figure.dataset.points = (response.headers.get("X-Page-Size") || "595").split(" ")[0];
     image.src = URL.createObjectURL(await response.blob());
   }
@@ -192,7 +220,7 @@ export class Review {
     try {
       this.invoice = await send("PATCH", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/fields/${name}`, { value });
       input.removeAttribute("aria-invalid");
-      this.render();
+      this.refresh();
       this.say(t("saved"));
       this.onChanged();
     } catch (error) {
@@ -261,7 +289,7 @@ export class Review {
     try {
       const path = `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/fields/line_items`;
       this.invoice = await send("PATCH", path, { value: this.items });
-      this.render();
+      this.refresh();
       this.say(t("saved"));
       this.onChanged();
     } catch (error) {
@@ -273,12 +301,18 @@ export class Review {
     try {
       await send("POST", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/approve`);
       this.invoice = await get(`/api/v2/invoices/${encodeURIComponent(this.invoice.id)}`);
-      this.render();
+      this.refresh();
       this.say(t("approved"));
       this.onChanged();
     } catch (error) {
       this.say(error.message, true);
     }
+  }
+
+  /** Follow a delivery or job of the invoice on view; stops when another is opened. */
+  follow(url, settled, show) {
+    const id = this.invoice.id;
+    return follow(url, settled, show, () => this.invoice?.id === id && !this.root.hidden);
   }
 
   async sendWebhook(form) {
@@ -289,13 +323,12 @@ export class Review {
     status.classList.remove("error");
     try {
       const accepted = await send("POST", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/webhook`, body);
-      let delivery;
-      do {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        delivery = await get(accepted.status_url);
-        status.textContent = t(`delivery.${delivery.status}`, { attempts: delivery.attempts.length });
-      } while (delivery.status === "pending");
-      if (delivery.status === "failed") status.classList.add("error");
+      const delivery = await this.follow(
+        accepted.status_url,
+        (answer) => answer.status === "delivered" || answer.status === "failed",
+        (answer) => (status.textContent = t(`delivery.${answer.status}`, { attempts: answer.attempts.length })),
+      );
+      if (delivery?.status === "failed") status.classList.add("error");
     } catch (error) {
       status.classList.add("error");
       status.textContent = error.message;
@@ -307,12 +340,12 @@ export class Review {
     status.classList.remove("error");
     try {
       const accepted = await send("POST", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/approve?delivery=s3`);
-      let job;
-      do {
-        await new Promise((resolve) => setTimeout(resolve, 500));
-        job = await get(accepted.status_url);
-        status.textContent = t(`job.${job.status}`);
-      } while (job.status === "queued" || job.status === "started");
+      const job = await this.follow(
+        accepted.status_url,
+        jobOver,
+        (answer) => (status.textContent = t(`job.${answer.status}`)),
+      );
+      if (!job) return;
       if (job.status === "failed") throw new Error(job.error);
       status.replaceChildren(
         Object.assign(document.createElement("a"), { href: job.result.url, textContent: t("s3Link") }),
@@ -329,7 +362,7 @@ export class Review {
   async reprocess() {
     try {
       this.invoice = await send("POST", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/reprocess`);
-      this.render();
+      this.refresh();
       this.onChanged();
     } catch (error) {
       this.say(error.message, true);

@@ -146,3 +146,10 @@ def test_a_webhook_and_an_s3_upload_from_the_review(page: Page, module_receiver:
     workbook = openpyxl.load_workbook(io.BytesIO(httpx2.get(link.get_attribute("href") or "", timeout=30).content))
     assert workbook["Invoices"].max_row == 2
     assert serious_violations(page) == []
+
+    page.click("#back")
+    page.click("#excel-s3")  # the whole list's workbook, uploaded by a job
+    link = page.locator("#excel-status a")
+    expect(link).to_be_visible(timeout=30_000)
+    workbook = openpyxl.load_workbook(io.BytesIO(httpx2.get(link.get_attribute("href") or "", timeout=30).content))
+    assert workbook["Invoices"].max_row == 3
