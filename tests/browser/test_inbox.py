@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-
 import pytest
 from playwright.sync_api import Page, expect
 
