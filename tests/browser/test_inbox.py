@@ -231,6 +231,10 @@ def test_a_deleted_invoice_can_be_brought_back(page: Page) -> None:
     expect(page.locator("#undo")).to_be_hidden(timeout=15_000)  # the time to undo ran out
     assert len(page.request.get("/api/v2/invoices").json()["items"]) == 1
 
+    page.click("#logout")  # the session ends: its invoices with it
+    expect(page.locator("#count")).to_have_text("No invoices yet.")
+    assert page.request.get("/api/v2/invoices").json()["items"] == []
+
 
 def test_the_dashboard_and_the_hand_on_by_keyboard_alone(page: Page) -> None:
     page.goto("/")
