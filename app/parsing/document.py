@@ -17,6 +17,8 @@ from app.parsing.errors import (
     UnsupportedDocument,
 )
 from app.parsing.fields import Found, find_due_date, find_invoice_date, find_invoice_number
+from app.parsing.identifiers import CODES as IDENTIFIER_CODES
+from app.parsing.identifiers import check_identifiers
 from app.parsing.layout import Line, Word, group_lines
 from app.parsing.lineitems import find_line_items
 from app.parsing.messages import looks_like_message
@@ -30,6 +32,7 @@ from app.parsing.parties import (
     find_vendor_address,
     unlabelled_recipient,
 )
+from app.parsing.payment import find_payment
 from app.parsing.pdf import looks_like_pdf, read_text
 from app.parsing.provenance import locate
 from app.parsing.sections import find_sections
@@ -153,6 +156,7 @@ def _checked(invoice: ExtractedInvoice, *, structured: bool = False) -> Extracte
     if structured:
         _check_totals(invoice)
     _check_line_items(invoice)
+    check_identifiers(invoice)
     for name in invoice.missing_required():
         invoice.warnings.append(
             ParseWarning(code="field_not_found", message=f"{name} was not found; please check the document.")
@@ -182,7 +186,7 @@ def _drop_out_of_range(invoice: ExtractedInvoice) -> None:
 
 
 #: Warnings the checks below give, dropped before they run again.
-_CHECK_CODES = frozenset({"totals_mismatch", "line_items_mismatch", "field_not_found"})
+_CHECK_CODES = frozenset({"totals_mismatch", "line_items_mismatch", "field_not_found", *IDENTIFIER_CODES})
 
 
 def recheck(invoice: ExtractedInvoice) -> None:
@@ -219,6 +223,9 @@ def extract_fields(invoice: ExtractedInvoice, lines: list[Line]) -> None:
         _set(invoice, "invoice_date", issued.value, issued.confidence)
     if (due := find_due_date(lines, day_first=day_first)) and (issued is None or due.value >= issued.value):
         _set(invoice, "due_date", due.value, due.confidence)
+
+    for name, found in find_payment(lines, invoice_number=invoice.invoice_number).items():
+        _set(invoice, name, found.value, found.confidence)
 
     invoice.line_items = find_line_items(lines)
     amounts = [item.amount for item in invoice.line_items if item.amount is not None]

@@ -20,7 +20,9 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
 from app.parsing.errors import HostileXml, InvalidXml
-from app.parsing.model import ExtractedInvoice, LineItem
+from app.parsing.model import PAYMENT_FIELDS, ExtractedInvoice, LineItem
+from app.parsing.payment import valid_bic
+from app.parsing.payment_terms import read_terms
 
 #: Names under which Factur-X, ZUGFeRD and XRechnung embed their XML in the PDF.
 EMBEDDED_NAMES = ("factur-x.xml", "zugferd-invoice.xml", "zugferd_invoice.xml", "xrechnung.xml")
@@ -94,6 +96,7 @@ _FIELDS = (
     "shipping_amount",
     "total_amount",
     "line_items",
+    *PAYMENT_FIELDS,
 )
 
 
@@ -236,6 +239,7 @@ def _from_cii(root: Element) -> ExtractedInvoice:
     )
     seller, buyer = (_cii_party(_element(agreement, role)) for role in ("SellerTradeParty", "BuyerTradeParty"))
     _set_parties(invoice, seller, buyer)
+    _set_payment(invoice, _cii_payment(settlement, agreement))
     if _text(document, "TypeCode") in _CREDIT_NOTE_CODES:
         _negate(invoice)
     return invoice
@@ -334,9 +338,89 @@ def _from_ubl(root: Element, *, credit_note: bool) -> ExtractedInvoice:
         ],
     )
     _set_parties(invoice, seller, buyer)
+    _set_payment(invoice, _ubl_payment(root))
     if credit_note:
         _negate(invoice)
     return invoice
+
+
+_IBAN_FORM = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}")
+
+
+def _account(number: str | None, holder: str | None, bic: str | None, bank: str | None) -> dict[str, object]:
+    """A payee account: an IBAN when the number has an IBAN's form (its check digits are judged
+    later, with the other ids), else a national account number."""
+    compact = re.sub(r"[\s-]", "", number or "").upper()
+    iban = compact if _IBAN_FORM.fullmatch(compact) else None
+    return {
+        "iban": iban,
+        "account_number": None if iban or not any(ch.isdigit() for ch in compact) else number,
+        "account_holder": holder,
+        "bic": valid_bic(bic) if bic else None,
+        "bank_name": bank,
+    }
+
+
+def _terms(descriptions: Iterable[str | None]) -> dict[str, object]:
+    """BT-20's free text, and the days and cash discount it states (XRechnung's #SKONTO# coding too)."""
+    text = "\n".join(filter(None, descriptions)) or None
+    terms = read_terms(text)
+    return {
+        "payment_terms": text,
+        "payment_terms_days": terms.days,
+        "cash_discount_percent": terms.discount_percent,
+        "cash_discount_days": terms.discount_days,
+        "cash_discount_amount": terms.discount_amount,
+    }
+
+
+def _cii_payment(settlement: Element | None, agreement: Element | None) -> dict[str, object]:
+    """BG-16/BG-17 (the first credit transfer account), BT-83, BT-20 with its discount terms, BT-13."""
+    means = _element(settlement, "SpecifiedTradeSettlementPaymentMeans")
+    account = _element(means, "PayeePartyCreditorFinancialAccount")
+    institution = _element(means, "PayeeSpecifiedCreditorFinancialInstitution")
+    terms = settlement.findall(_path("SpecifiedTradePaymentTerms")) if settlement is not None else []
+    fields = _account(
+        _text(account, "IBANID") or _text(account, "ProprietaryID"),
+        _text(account, "AccountName"),
+        _text(institution, "BICID"),
+        _text(institution, "Name"),
+    )
+    fields |= _terms(_text(term, "Description") for term in terms)
+    for term in terms:
+        discount = _element(term, "ApplicableTradePaymentDiscountTerms")
+        if discount is None:
+            continue
+        days = _text(discount, "BasisPeriodMeasure")
+        fields["cash_discount_percent"] = _decimal(_text(discount, "CalculationPercent"))
+        fields["cash_discount_days"] = int(days) if days and days.isdigit() else fields["cash_discount_days"]
+        fields["cash_discount_amount"] = _money(discount, "ActualDiscountAmount") or fields["cash_discount_amount"]
+    fields["payment_reference"] = _text(settlement, "PaymentReference")
+    fields["purchase_order"] = _text(agreement, "BuyerOrderReferencedDocument/IssuerAssignedID")
+    return fields
+
+
+def _ubl_payment(root: Element) -> dict[str, object]:
+    """PaymentMeans (the first with a payee account), PaymentID, PaymentTerms/Note, OrderReference."""
+    means = root.findall(_path("PaymentMeans"))
+    chosen = next((m for m in means if _element(m, "PayeeFinancialAccount") is not None), means[0] if means else None)
+    account = _element(chosen, "PayeeFinancialAccount")
+    branch = _element(account, "FinancialInstitutionBranch")
+    fields = _account(
+        _text(account, "ID"),
+        _text(account, "Name"),
+        _text(branch, "ID", "FinancialInstitution/ID"),
+        _text(branch, "FinancialInstitution/Name", "Name"),
+    )
+    fields |= _terms(_text(terms, "Note") for terms in root.findall(_path("PaymentTerms")))
+    fields["payment_reference"] = _text(chosen, "PaymentID")
+    fields["purchase_order"] = _text(root, "OrderReference/ID")
+    return fields
+
+
+def _set_payment(invoice: ExtractedInvoice, fields: dict[str, object]) -> None:
+    for name, value in fields.items():
+        setattr(invoice, name, value)
 
 
 def _negate(invoice: ExtractedInvoice) -> None:

@@ -50,7 +50,7 @@ _SPACED_ID = re.compile(r"^[A-Z]{2,5} \d[A-Za-z0-9/_.\-]*$")
 _NUMBER_SIGN = re.compile(r"^\s*(?:#|№|no\.|nr\.|n°)\s*", re.I)
 
 
-def _document_id(text: str) -> str | None:
+def document_id(text: str) -> str | None:
     text = _NUMBER_SIGN.sub("", text)  # "INVOICE" over "# 1042"
     if _SPACED_ID.match(text.strip()):
         return text.strip()  # a whole value cell such as "FPR 118/24"
@@ -98,7 +98,7 @@ def find_invoice_number(lines: list[Line]) -> Found[str] | None:
             if labels.REFERENCE_TO_OTHER.search(lines[found.line].text):
                 continue
             value = _number_before_date(found.text) if pattern is labels.TITLE_NUMBER else None
-            if (value := value or _document_id(found.text)) is not None:
+            if (value := value or document_id(found.text)) is not None:
                 candidates.append((rank * 3 - found.distance, value))
                 seen_lines.add(found.line)
     if not candidates:
@@ -113,7 +113,7 @@ _TITLE_LINES = 3
 def _order_number(lines: list[Line]) -> Found[str] | None:
     """The number of an order summary printed in place of an invoice: its title's, unsure."""
     top = [line for line in lines[:_TITLE_LINES] if line.page == 0]
-    values = {value for found in labelled_values(top, labels.ORDER_TITLE) if (value := _document_id(found.text))}
+    values = {value for found in labelled_values(top, labels.ORDER_TITLE) if (value := document_id(found.text))}
     return Found(values.pop(), 0.6) if len(values) == 1 else None
 
 

@@ -15,8 +15,31 @@ InputFormat = Literal["pdf_text", "pdf_scanned", "facturx", "ocr_json", "ocr_tex
 MAX_LINE_ITEMS = 1000
 AMOUNT_FIELDS = ("subtotal", "tax_amount", "discount_amount", "shipping_amount", "total_amount")
 REQUIRED_FIELDS = ("vendor", "invoice_number", "invoice_date", "total_amount")
-#: Warnings that mean the document failed one of its own checks (the amounts do not add up).
-CHECK_WARNINGS = frozenset({"totals_mismatch", "line_items_mismatch"})
+#: What a payer needs beside the amounts: the account, the reference to quote, the terms, the order.
+PAYMENT_TEXT_FIELDS = (
+    "iban",
+    "bic",
+    "account_holder",
+    "bank_name",
+    "account_number",
+    "bank_code",
+    "payment_reference",
+    "payment_terms",
+    "purchase_order",
+)
+PAYMENT_FIELDS = (
+    *PAYMENT_TEXT_FIELDS,
+    "bank_code_type",
+    "payment_terms_days",
+    "cash_discount_percent",
+    "cash_discount_days",
+    "cash_discount_amount",
+)
+#: Warnings that mean the document failed one of its own checks (the amounts do not add up, a
+#: machine-readable code on the page says otherwise than its text, the account to pay is no IBAN).
+CHECK_WARNINGS = frozenset({"totals_mismatch", "line_items_mismatch", "qr_text_mismatch", "iban_invalid"})
+#: National bank codes, for an account without an IBAN.
+BankCodeType = Literal["sort_code", "aba_routing", "ifsc", "bsb"]
 
 
 class Box(BaseModel):
@@ -43,6 +66,17 @@ class ParseWarning(BaseModel):
     message: str
 
 
+CodeKind = Literal["swiss_qr_bill", "epc_qr", "fapiao_qr"]
+
+
+class DecodedCode(BaseModel):
+    """A machine-readable code printed on the page, which filled fields exactly."""
+
+    kind: CodeKind = Field(description="swiss_qr_bill, epc_qr (SEPA GiroCode) or fapiao_qr (Chinese e-invoice)")
+    source: Box | None = Field(default=None, description="where it is printed")
+    fields: list[str] = Field(default_factory=list, description="the fields it filled")
+
+
 class ExtractedInvoice(BaseModel):
     """Everything the core reads off one document; fields it could not settle are None."""
 
@@ -63,6 +97,23 @@ class ExtractedInvoice(BaseModel):
     shipping_amount: Decimal | None = None
     total_amount: Decimal | None = None
     line_items: list[LineItem] = Field(default_factory=list)
+    iban: str | None = Field(default=None, description="the payee's IBAN, electronic form, check digits verified")
+    bic: str | None = Field(default=None, description="the payee bank's BIC (SWIFT code)")
+    account_holder: str | None = None
+    bank_name: str | None = None
+    account_number: str | None = Field(default=None, description="a national account number, where no IBAN is given")
+    bank_code: str | None = Field(default=None, description="the national bank code beside account_number")
+    bank_code_type: BankCodeType | None = None
+    payment_reference: str | None = Field(
+        default=None, description="what to quote with the payment (RF creditor reference, QR reference, ...)"
+    )
+    payment_terms: str | None = Field(default=None, description="the terms as the invoice states them")
+    payment_terms_days: int | None = Field(default=None, description="days to pay net")
+    cash_discount_percent: Decimal | None = Field(default=None, description="early-payment discount (Skonto), %")
+    cash_discount_days: int | None = Field(default=None, description="days within which the discount applies")
+    cash_discount_amount: Decimal | None = None
+    purchase_order: str | None = Field(default=None, description="the buyer's purchase-order number")
+    codes: list[DecodedCode] = Field(default_factory=list, description="QR codes read on the pages")
     confidence: dict[str, float] = Field(default_factory=dict)
     sources: dict[str, Box] = Field(
         default_factory=dict,

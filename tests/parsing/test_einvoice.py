@@ -158,7 +158,7 @@ def _tax_scheme(company_id: str, scheme: str) -> bytes:
     ("schemes", "expected"),
     [
         ([("Godkänd för F-skatt", "TAX"), ("SE556677889901", "VAT")], "SE556677889901"),
-        ([("201/113/40209", "FC"), ("DE123456789", "VAT")], "DE123456789"),
+        ([("201/113/40209", "FC"), ("DE136695976", "VAT")], "DE136695976"),
         ([("201/113/40209", "FC")], "201/113/40209"),
         ([("Godkänd för F-skatt", "TAX")], "Godkänd för F-skatt"),
     ],
