@@ -57,6 +57,8 @@ class Entry:
     source: str
     locale: str
     tags: tuple[str, ...] = ()
+    #: Documents of the same invoice share a group (an e-invoice's XML, its PDF, its PDF stripped).
+    group: str | None = None
 
     @property
     def name(self) -> str:
@@ -102,7 +104,7 @@ def _entry(corpus: str, root: Path, raw: dict[str, Any]) -> Entry:
     path, truth = (root / raw[key] if "/" in raw[key] else root / "docs" / raw[key] for key in ("file", "truth"))
     source = raw.get("layout") or raw.get("issuer") or raw.get("source") or corpus
     locale, tags = raw.get("locale", "-"), tuple(raw.get("tags", ()))
-    return Entry(corpus, path, truth, raw["input_format"], f"{corpus}:{source}", locale, tags)
+    return Entry(corpus, path, truth, raw["input_format"], f"{corpus}:{source}", locale, tags, raw.get("group"))
 
 
 def available() -> list[str]:

@@ -21,7 +21,6 @@ from defusedxml.ElementTree import fromstring
 
 from app.parsing.errors import HostileXml, InvalidXml
 from app.parsing.model import PAYMENT_FIELDS, ExtractedInvoice, LineItem
-from app.parsing.payment import valid_bic
 from app.parsing.payment_terms import read_terms
 
 #: Names under which Factur-X, ZUGFeRD and XRechnung embed their XML in the PDF.
@@ -356,7 +355,7 @@ def _account(number: str | None, holder: str | None, bic: str | None, bank: str 
         "iban": iban,
         "account_number": None if iban or not any(ch.isdigit() for ch in compact) else number,
         "account_holder": holder,
-        "bic": valid_bic(bic) if bic else None,
+        "bic": bic,
         "bank_name": bank,
     }
 
@@ -364,7 +363,7 @@ def _account(number: str | None, holder: str | None, bic: str | None, bank: str 
 def _terms(descriptions: Iterable[str | None]) -> dict[str, object]:
     """BT-20's free text, and the days and cash discount it states (XRechnung's #SKONTO# coding too)."""
     text = "\n".join(filter(None, descriptions)) or None
-    terms = read_terms(text)
+    terms = read_terms(text, labelled=True)
     return {
         "payment_terms": text,
         "payment_terms_days": terms.days,

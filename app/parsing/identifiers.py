@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from stdnum import bic as bic_code
 from stdnum import iban as iban_code
 from stdnum.ca import bn
 from stdnum.ch import uid
@@ -54,10 +55,15 @@ def _iban_fails(value: str) -> bool:
     return not iban_code.is_valid(value)
 
 
+def _bic_fails(value: str) -> bool:
+    return not bic_code.is_valid(value)
+
+
 _CHECKED: tuple[tuple[str, Callable[[str], bool], str, str], ...] = (
     ("vendor_tax_id", tax_id_fails, "tax_id_invalid", "The vendor's tax id fails its check digits or format"),
     ("buyer_tax_id", tax_id_fails, "tax_id_invalid", "The buyer's tax id fails its check digits or format"),
     ("iban", _iban_fails, "iban_invalid", "The IBAN fails its check digits or its country's length"),
+    ("bic", _bic_fails, "bic_invalid", "The BIC is not one (8 or 11 letters and digits, a real country)"),
 )
 #: The warnings given here, dropped before the checks run again.
 CODES = frozenset(code for _, _, code, _ in _CHECKED)

@@ -21,7 +21,7 @@ from stdnum.us import rtn
 from app.parsing.fields import Found, document_id
 from app.parsing.geometry import labelled_values
 from app.parsing.layout import Line
-from app.parsing.payment_terms import read_terms, states_terms
+from app.parsing.payment_terms import read_terms, states_terms, terms_sentences
 
 
 def _any(*alternatives: str) -> re.Pattern[str]:
@@ -42,6 +42,7 @@ HOLDER_LABEL = _any(
     r"account\s+(?:holder|name)",
     r"beneficiary(?:'s)?(?:\s+name)?",
     r"kontoinhaber(?:in)?",
+    r"konto(?:name|bezeichnung)",
     r"zahlungsempfänger",
     r"titulaire(?:\s+du\s+compte)?",
     r"bénéficiaire",
@@ -49,16 +50,16 @@ HOLDER_LABEL = _any(
     r"titular(?:\s+de\s+la\s+cuenta)?",
     r"rekeninghouder",
     r"ten\s+name\s+van",
-    r"收款人",
     r"户名",
 )
+#: A bank's name stands after "Bank:" (a colon: "Bank of Scotland" and "bank routing" are no labels).
 BANK_LABEL = _any(
-    r"\bbank(?:\s*name)?\b(?!\s*(?:code|account|acc\.?|details|transfer|connection|verbindung|draft|charges))",
-    r"kreditinstitut",
-    r"geldinstitut",
-    r"\bbanque\b",
-    r"\bbanca\b",
-    r"\bbanco\b",
+    r"\bbank(?:\s*name)?\s*:",
+    r"kreditinstitut\s*:?",
+    r"geldinstitut\s*:?",
+    r"\bbanque\s*:",
+    r"\bbanca\s*:",
+    r"\bbanco\s*:",
     r"开户(?:行|银行)",
 )
 #: Where a bank's name ends when an account follows on its line.
@@ -66,9 +67,9 @@ _BANK_NAME_END = _any(
     r"\bIBAN\b",
     r"\bBIC\b",
     r"\bSWIFT\b",
-    r"\bkonto",
     r"\bBLZ\b",
-    r"\baccount\b",
+    r"\bkonto(?:nummer|-?nr\.?)?\s*:?\s*\d",
+    r"\baccount\s*(?:no\.?|number|#)",
     r"\bA/?C\b",
     r"\bsort\s*code",
     r"[,;|]",
@@ -93,14 +94,14 @@ REFERENCE_LABEL = _any(
     r"(?:please\s+)?quote(?:\s+(?:the\s+)?reference)?",
     r"verwendungszweck",
     r"zahlungsreferenz",
-    r"référence\s+(?:de\s+paiement|à\s+rappeler|du\s+virement)",
+    r"r[ée]f[ée]rence\s+(?:(?:de|du|avis\s+de)\s+)?(?:paiement|virement|règlement)",
+    r"r[ée]f[ée]rence\s+à\s+rappeler",
     r"communication\s+structurée",
     r"causale(?:\s+del\s+(?:versamento|bonifico))?",
     r"riferimento\s+(?:di\s+)?pagamento",
     r"betalingskenmerk",
     r"betalingsreferen(?:ce|tie)",
     r"referencia\s+de\s+pago",
-    r"concepto",
     r"付款(?:备注|附言)",
 )
 #: A reference that names the invoice's own number ("please quote the invoice number").
@@ -124,9 +125,8 @@ TERMS_LABEL = _any(
     r"betalingsbetingelser",
     r"betalningsvillkor",
     r"warunki\s+płatności",
-    r"termin\s+płatności",
-    r"付款(?:条件|方式)",
-    r"支払(?:条件|期限)",
+    r"付款条件",
+    r"支払条件",
 )
 PURCHASE_ORDER_LABEL = _any(
     r"\bP\.?\s?O\.?(?=\s*(?:no\.?|number|#|:|\s\d|$))(?:\s*(?:no\.?|number|#))?",
@@ -310,8 +310,8 @@ def _find_reference(lines: list[Line], invoice_number: str | None) -> Found[obje
                 if reference := valid_reference(match.group()):
                     return Found(reference, 0.95)
     for candidate in labelled_values(lines, REFERENCE_LABEL):
-        if _QUOTE_NUMBER.search(candidate.text) and invoice_number:
-            return Found(invoice_number, 0.7)
+        if _QUOTE_NUMBER.search(candidate.text) and not any(ch.isdigit() for ch in candidate.text) and invoice_number:
+            return Found(invoice_number, 0.7)  # "please quote the invoice number"
         text = candidate.text.strip(" :")
         if 2 < len(text) <= 140 and any(ch.isalnum() for ch in text):
             return Found(text, 0.75 if candidate.distance < 2 else 0.65)
@@ -320,18 +320,19 @@ def _find_reference(lines: list[Line], invoice_number: str | None) -> Found[obje
 
 def _find_terms(lines: list[Line]) -> dict[str, Found[object]]:
     """The terms beside their label, else a line that states them on its own ("Net 30")."""
-    text, confidence = None, 0.0
+    text, labelled = None, False
     for candidate in labelled_values(lines, TERMS_LABEL):
         value = candidate.text.strip(" :")
         if len(value) > 2 and any(ch.isalpha() or ch.isdigit() for ch in value):
-            text, confidence = value, 0.8
+            text, labelled = terms_sentences(value, labelled=True), True
             break
     if text is None:
-        stated = next((line.text.strip() for line in lines if len(line.text) < 200 and states_terms(line.text)), None)
+        stated = next((line.text for line in lines if len(line.text) < 300 and states_terms(line.text)), None)
         if stated is None:
             return {}
-        text, confidence = stated, 0.7
-    terms = read_terms(text)
+        text = terms_sentences(stated)
+    confidence = 0.8 if labelled else 0.7
+    terms = read_terms(text, labelled=labelled)
     found: dict[str, Found[object]] = {"payment_terms": Found(text[:300], confidence)}
     values: tuple[tuple[str, object], ...] = (
         ("payment_terms_days", terms.days),

@@ -20,11 +20,11 @@ _PERCENT = r"(?P<percent>\d{1,2}(?:[.,]\d{1,3})?)\s*%"
 #: "2 % Skonto bei Zahlung innerhalb 10 Tagen", "2% discount if paid within 10 days", "10 Tage 2 % Skonto".
 _DISCOUNT = (
     re.compile(
-        _PERCENT + r"[^%\n]{0,60}?(?<![\d.,])(?P<days>\d{1,3})\s*" + _DAYS,
+        _PERCENT + r"[^%\n]{0,60}?(?<![\d.,])(?P<days>\d{1,3})(?![\d.,]\d)\s*" + _DAYS,
         re.IGNORECASE,
     ),
     re.compile(
-        r"(?<![\d.,])(?P<days>\d{1,3})\s*" + _DAYS + r"[^%\n\d]{0,25}?" + _PERCENT
+        r"(?<![\d.,])(?P<days>\d{1,3})(?![\d.,]\d)\s*" + _DAYS + r"[^%\n\d]{0,25}?" + _PERCENT
         + r"\s*(?:skonto|discount|escompte|sconto|korting|descuento|rabatt?|rabat|remise)",
         re.IGNORECASE,
     ),
@@ -37,7 +37,8 @@ _RATE_ONLY = re.compile(
 )
 #: "2/10 net 30" (North American terms).
 _SLASH_TERMS = re.compile(
-    r"\b(?P<percent>\d{1,2}(?:\.\d{1,2})?)\s*/\s*(?P<days>\d{1,3})\s*,?\s*n(?:et)?\s*/?\s*(?P<net>\d{1,3})\b", re.I
+    r"\b(?P<percent>\d{1,2}(?:\.\d{1,2})?)\s*/\s*(?P<days>\d{1,3})(?![\d.,]\d)\s*,?\s*n(?:et)?\s*/?\s*(?P<net>\d{1,3})\b",
+    re.I,
 )
 #: A discount is only a discount when the words say so (a VAT rate also stands beside a "%").
 _DISCOUNT_WORD = re.compile(
@@ -45,26 +46,31 @@ _DISCOUNT_WORD = re.compile(
     re.IGNORECASE,
 )
 _NET = (
-    re.compile(r"\bnet(?:to|t)?\s*(?P<days>\d{1,3})\b(?!\s*%)", re.IGNORECASE),
+    re.compile(r"\bnet(?:to|t)?\s*(?P<days>\d{1,3})(?![\d.,]\d)\b(?!\s*%|\s\d{3}\b)", re.IGNORECASE),
     re.compile(
-        r"(?<![\d.,])(?P<days>\d{1,3})\s*" + _DAYS
+        r"(?<![\d.,])(?P<days>\d{1,3})(?![\d.,]\d)\s*" + _DAYS
         + r"\s*(?:net(?:to|t)?|rein\s+netto|sans\s+escompte|ohne\s+abzug)\b",
         re.IGNORECASE,
     ),
     re.compile(
         r"(?:within|in|innerhalb(?:\s+von)?|binnen|sous|dans\s+les|à|a|entro|dentro\s+de|en|inom|inden\s+for|"
-        r"w\s+ciągu|after|nach|after\s+receipt\s+within)\s+(?P<days>\d{1,3})\s*" + _DAYS,
+        r"w\s+ciągu|after|nach|after\s+receipt\s+within)\s+(?P<days>\d{1,3})(?![\d.,]\d)\s*" + _DAYS,
         re.IGNORECASE,
     ),
     re.compile(
-        r"(?<![\d.,])(?P<days>\d{1,3})\s*" + _DAYS + r"[^\d\n]{0,30}?(?:payable|due|zahlbar|fällig|à\s+réception|net)",
+        r"(?<![\d.,])(?P<days>\d{1,3})(?![\d.,]\d)\s*" + _DAYS
+        + r"[^\d\n]{0,30}?(?:payable|due|zahlbar|fällig|à\s+réception|net)",
         re.IGNORECASE,
     ),
-    re.compile(r"(?P<days>\d{1,3})\s*天(?:内)?(?:付款|支付|结算)"),
+    re.compile(r"(?P<days>\d{1,3})(?![\d.,]\d)\s*天(?:内)?(?:付款|支付|结算)"),
 )  # fmt: skip
+#: "30 days", all a labelled term may say.
+_BARE_DAYS = re.compile(r"^\s*(?P<days>\d{1,3})\s*" + _DAYS + r"(?:\W|$)", re.IGNORECASE)
+#: Where one sentence of the terms ends and the next begins.
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[^\W\d_])")
 #: XRechnung's coded cash discount (CIUS rule BR-DE-18).
 _XRECHNUNG = re.compile(
-    r"#SKONTO#TAGE=(?P<days>\d{1,3})#PROZENT=(?P<percent>\d{1,2}(?:\.\d{1,2})?)#(?:BASISBETRAG=(?P<basis>-?\d+(?:\.\d{1,2})?)#)?"
+    r"#SKONTO#TAGE=(?P<days>\d{1,3})(?![\d.,]\d)#PROZENT=(?P<percent>\d{1,2}(?:\.\d{1,2})?)#(?:BASISBETRAG=(?P<basis>-?\d+(?:\.\d{1,2})?)#)?"
 )
 #: The longest a net payment period is taken to be (a year and a half).
 _MAX_DAYS = 540
@@ -100,10 +106,13 @@ def _days(text: str | None) -> int | None:
     return value if 0 < value <= _MAX_DAYS else None
 
 
-def read_terms(text: str | None) -> Terms:
-    """The days to pay and the cash discount that ``text`` states."""
+def read_terms(text: str | None, *, labelled: bool = False) -> Terms:
+    """The days to pay and the cash discount that ``text`` states; ``labelled`` text stands beside
+    a terms label, where "30 days" alone says enough."""
     if not text:
         return Terms()
+    if labelled and (bare := _BARE_DAYS.match(text)):
+        return Terms(_days(bare["days"]))
     if coded := _XRECHNUNG.search(text):
         basis = Decimal(coded["basis"]) if coded["basis"] else None
         rest = _XRECHNUNG.sub(" ", text)
@@ -126,6 +135,14 @@ def _net_days(text: str) -> int | None:
         if match := pattern.search(text):
             return _days(match["days"])
     return None
+
+
+def terms_sentences(text: str, *, labelled: bool = False) -> str:
+    """The sentences of a line that state the terms (the first of a labelled value, whatever it
+    says): "30 days. Bank: ..., sort code ..." gives "30 days."."""
+    sentences = _SENTENCE_END.split(text.strip())
+    kept = [sentence for sentence in sentences if states_terms(sentence)]
+    return " ".join(kept) if kept and not labelled else sentences[0]
 
 
 def states_terms(text: str) -> bool:
