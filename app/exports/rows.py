@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from app.invoices.schemas import Invoice
+from app.parsing.model import PAYMENT_FIELDS
 
 INVOICE_COLUMNS = (
     "vendor",
@@ -33,14 +34,25 @@ INVOICE_COLUMNS = (
     "buyer",
     "status",
     "invoice_id",
+    "possible_duplicate",
+    *PAYMENT_FIELDS,
 )
 LINE_ITEM_COLUMNS = ("invoice_id", "invoice_number", "vendor", "description", "quantity", "unit_price", "amount")
 AMOUNT_COLUMNS = frozenset(
-    {"subtotal", "tax_amount", "discount_amount", "shipping_amount", "total_amount", "unit_price", "amount"}
+    {
+        "subtotal",
+        "tax_amount",
+        "discount_amount",
+        "shipping_amount",
+        "total_amount",
+        "unit_price",
+        "amount",
+        "cash_discount_amount",
+    }
 )
 DATE_COLUMNS = frozenset({"invoice_date", "due_date"})
 
-Cell = str | Decimal | date | datetime | None
+Cell = str | int | Decimal | date | datetime | None
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Characters no worksheet (XML 1.0) can hold: control characters but tab and line breaks,
 #: lone surrogates and the two non-characters.
@@ -80,7 +92,13 @@ def invoice_row(invoice: Invoice) -> dict[str, Cell]:
         "buyer": safe_text(invoice.buyer),
         "status": invoice.status,
         "invoice_id": invoice.id,
+        "possible_duplicate": invoice.possible_duplicate,
+        **{name: _payment_cell(getattr(invoice, name)) for name in PAYMENT_FIELDS},
     }
+
+
+def _payment_cell(value: str | int | Decimal | None) -> Cell:
+    return safe_text(value) if isinstance(value, str) else value
 
 
 def line_item_rows(invoices: Iterable[Invoice]) -> Iterator[dict[str, Cell]]:

@@ -20,7 +20,7 @@ from app.core.errors import AppError
 from app.invoices.archives import BulkLimits, Document, Upload, unpack
 from app.invoices.parser import DocumentParser
 from app.invoices.schemas import BulkFailed, BulkParsed, BulkResponse, BulkSummary, ErrorDetail
-from app.invoices.service import parse_into_session
+from app.invoices.service import parse_into_session, session_invoices
 from app.sessions.store import SessionStore
 from app.sessions.token import Session
 
@@ -50,7 +50,19 @@ async def parse_bulk(
         room = await store.room(session.id)
         documents = await anyio.to_thread.run_sync(partial(unpack, uploads, limits, room=room))
         uploads.clear()
-        return await _parse_all(parser, store, session, documents)
+        response = await _parse_all(parser, store, session, documents)
+    return await _with_duplicates(response, store, session)
+
+
+async def _with_duplicates(response: BulkResponse, store: SessionStore, session: Session) -> BulkResponse:
+    """The parsed invoices flagged where they repeat one already in the session or in this upload."""
+    if not any(isinstance(result, BulkParsed) for result in response.results):
+        return response
+    flags = {invoice.id: invoice.possible_duplicate for invoice in await session_invoices(store=store, session=session)}
+    for result in response.results:
+        if isinstance(result, BulkParsed):
+            result.invoice.possible_duplicate = flags.get(result.invoice.id)
+    return response
 
 
 #: Bulk requests unpacked and parsed at the same time, per process.

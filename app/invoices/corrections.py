@@ -1,7 +1,8 @@
 """A person's correction of one field: the value checked for the field's type, then applied.
 
 Amounts are decimal strings (or whole numbers), dates ISO ``YYYY-MM-DD``, the currency an ISO 4217
-code, line items the whole list; ``null`` clears a field. After the change the document's checks
+code, line items the whole list, days whole numbers; an IBAN or a BIC must pass its own check;
+``null`` clears a field. After the change the document's checks
 run again, the corrected field becomes certain (confidence 1.0), the status is worked out anew
 (an approved invoice that changes needs approving again) and the change is kept in ``corrections``.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, get_args
 
 import pycountry
 from pydantic import TypeAdapter, ValidationError
@@ -20,11 +21,35 @@ from app.core.errors import AppError
 from app.invoices.schemas import Correction, Invoice
 from app.parsing import LineItem, recheck
 from app.parsing.amounts import in_range
-from app.parsing.model import AMOUNT_FIELDS, MAX_LINE_ITEMS
+from app.parsing.model import AMOUNT_FIELDS, MAX_LINE_ITEMS, PAYMENT_TEXT_FIELDS, BankCodeType
+from app.parsing.payment import valid_bic, valid_iban
 
-TEXT_FIELDS = ("vendor", "vendor_tax_id", "vendor_address", "buyer", "buyer_tax_id", "invoice_number")
+TEXT_FIELDS = (
+    "vendor",
+    "vendor_tax_id",
+    "vendor_address",
+    "buyer",
+    "buyer_tax_id",
+    "invoice_number",
+    *(name for name in PAYMENT_TEXT_FIELDS if name not in ("iban", "bic")),
+)
 DATE_FIELDS = ("invoice_date", "due_date")
-EDITABLE = (*TEXT_FIELDS, *DATE_FIELDS, "currency", *AMOUNT_FIELDS, "line_items")
+DAY_FIELDS = ("payment_terms_days", "cash_discount_days")
+DECIMAL_FIELDS = (*AMOUNT_FIELDS, "cash_discount_percent", "cash_discount_amount")
+EDITABLE = (
+    *TEXT_FIELDS,
+    *DATE_FIELDS,
+    "currency",
+    *AMOUNT_FIELDS,
+    "line_items",
+    "iban",
+    "bic",
+    "bank_code_type",
+    *DAY_FIELDS,
+    "cash_discount_percent",
+    "cash_discount_amount",
+)
+_BANK_CODE_TYPES = get_args(BankCodeType)
 MAX_TEXT = 500
 MAX_DESCRIPTION = 2000
 #: Control characters other than tab and line breaks, which no worksheet or printed page can show,
@@ -79,13 +104,32 @@ def parse_value(field: str, value: object) -> object:
         return items
     if value is None:
         return None
-    if field in AMOUNT_FIELDS:
-        return _decimal(field, value)
+    if field in DECIMAL_FIELDS:
+        number = _decimal(field, value)
+        if field == "cash_discount_percent" and not 0 < number < 100:
+            raise _invalid(field, f"cash_discount_percent must be between 0 and 100, got {_shown(value)}.")
+        return number
+    if field in DAY_FIELDS:
+        if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 999:
+            raise _invalid(field, f"{field} must be a whole number of days from 0 to 999, got {_shown(value)}.")
+        return value
     if not isinstance(value, str):
         raise _invalid(field, f"{field} must be a string or null, got {_shown(value)}.")
     text = value.strip()
     if field in DATE_FIELDS:
         return _date(field, text)
+    if field == "iban":
+        if (iban := valid_iban(text)) is None:
+            raise _invalid(field, f"iban fails its check digits or its country's length: {_shown(value)}.")
+        return iban
+    if field == "bic":
+        if (bic := valid_bic(text)) is None:
+            raise _invalid(field, f"bic must be 8 or 11 letters and digits with a real country, got {_shown(value)}.")
+        return bic
+    if field == "bank_code_type":
+        if text not in _BANK_CODE_TYPES:
+            raise _invalid(field, f"bank_code_type must be one of {', '.join(_BANK_CODE_TYPES)}, got {_shown(value)}.")
+        return text
     if field == "currency":
         if not re.fullmatch(r"[A-Za-z]{3}", text) or pycountry.currencies.get(alpha_3=text.upper()) is None:
             raise _invalid(field, f"currency must be an ISO 4217 code such as EUR or USD, got {_shown(value)}.")

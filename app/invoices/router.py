@@ -78,7 +78,7 @@ async def parse_invoice(
     document = by_name["file"][0] if by_name["file"] else None
     ocr = by_name["ocr"][0] if by_name["ocr"] else None
     named = document or parts[0]
-    return await service.parse_into_session(
+    invoice = await service.parse_into_session(
         parser=parser,
         store=store,
         session=session,
@@ -87,6 +87,7 @@ async def parse_invoice(
         file_name=named.filename,
         source="upload",
     )
+    return await service.with_duplicate_flag(invoice, store=store, session=session)
 
 
 @router.post("/bulk", response_model=BulkResponse, openapi_extra=_BULK_BODY)

@@ -50,6 +50,11 @@ class Invoice(ExtractedInvoice):
     document_sha256: str | None = Field(
         default=None, description="SHA-256 of the document as it was received: the same file twice has the same"
     )
+    possible_duplicate: str | None = Field(
+        default=None,
+        description="the id of an invoice of the session this one repeats (the same file, or the same vendor, "
+        "number and total)",
+    )
     status: Status = "parsed"
     corrections: list[Correction] = Field(default_factory=list)
     tracking_status: TrackingStatus = "draft"

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 
 from app.core import metrics
 from app.core.errors import AppError
-from app.invoices import corrections, records
+from app.invoices import corrections, duplicates, records
 from app.invoices.inputs import Inputs, pack, unpack
 from app.invoices.page_images import PageImage, render_page
 from app.invoices.parser import DocumentParser
@@ -151,15 +151,26 @@ def _not_found(invoice_id: str) -> AppError:
 
 
 async def get_invoice(*, store: SessionStore, session: Session, invoice_id: str) -> Invoice:
+    """One invoice, with ``possible_duplicate`` worked out against the rest of the session."""
     record = await store.load(session.id, invoice_id)
     if record is None:
         raise _not_found(invoice_id)
-    return records.fresh(record)
+    return await with_duplicate_flag(records.fresh(record), store=store, session=session)
+
+
+async def with_duplicate_flag(invoice: Invoice, *, store: SessionStore, session: Session) -> Invoice:
+    """``invoice`` with ``possible_duplicate`` worked out against the rest of the session."""
+    if next(duplicates.fingerprints(invoice), None) is None:
+        return invoice
+    flagged = await session_invoices(store=store, session=session)
+    found = next((other for other in flagged if other.id == invoice.id), None)
+    return invoice.model_copy(update={"possible_duplicate": found.possible_duplicate if found else None})
 
 
 async def session_invoices(*, store: SessionStore, session: Session) -> list[Invoice]:
-    """Every invoice of the session, oldest first, shared (see records.py): read, never change."""
-    return [records.shared(record) for record in await store.load_all(session.id)]
+    """Every invoice of the session, oldest first, later copies of an earlier one flagged
+    (``possible_duplicate``); shared (see records.py): read, never change."""
+    return duplicates.flag(records.shared(record) for record in await store.load_all(session.id))
 
 
 async def select_invoices(

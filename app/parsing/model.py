@@ -36,8 +36,9 @@ PAYMENT_FIELDS = (
     "cash_discount_amount",
 )
 #: Warnings that mean the document failed one of its own checks (the amounts do not add up, a
-#: machine-readable code on the page says otherwise than its text, the account to pay is no IBAN).
-CHECK_WARNINGS = frozenset({"totals_mismatch", "line_items_mismatch", "qr_text_mismatch", "iban_invalid"})
+#: machine-readable code on the page says otherwise than its text). An id failing its check digits
+#: (tax id, IBAN, BIC) is only marked unsure: a bank refuses such an IBAN anyway.
+CHECK_WARNINGS = frozenset({"totals_mismatch", "line_items_mismatch", "qr_text_mismatch"})
 #: National bank codes, for an account without an IBAN.
 BankCodeType = Literal["sort_code", "aba_routing", "ifsc", "bsb"]
 

@@ -21,7 +21,7 @@ from app.parsing import labels
 from app.parsing.amounts import parse_amount
 from app.parsing.dates import find_dates
 from app.parsing.layout import Line, Word
-from app.parsing.model import Box, ExtractedInvoice
+from app.parsing.model import PAYMENT_TEXT_FIELDS, Box, ExtractedInvoice
 
 #: Words a printed value may span at most (an amount with a currency and spaces, a long name).
 MAX_WORDS = 8
@@ -38,7 +38,7 @@ _LABELS: dict[str, tuple[re.Pattern[str], ...]] = {
     "shipping_amount": (labels.SHIPPING,),
     "total_amount": (labels.TOTAL_STRONG, labels.TOTAL_PLAIN),
 }
-_TEXT_FIELDS = ("vendor", "vendor_tax_id", "buyer", "buyer_tax_id", "invoice_number")
+_TEXT_FIELDS = ("vendor", "vendor_tax_id", "buyer", "buyer_tax_id", "invoice_number", *PAYMENT_TEXT_FIELDS)
 _DATE_FIELDS = ("invoice_date", "due_date")
 _AMOUNT_FIELDS = ("subtotal", "tax_amount", "discount_amount", "shipping_amount", "total_amount")
 #: The fields given a box when found.

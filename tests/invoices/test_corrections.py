@@ -50,6 +50,15 @@ def test_values_are_normalised_and_the_same_value_records_nothing(client: TestCl
     assert [c["field"] for c in again["corrections"]] == ["vendor", "currency", "due_date"]
 
 
+def test_payment_fields_are_corrected_in_their_own_forms(client: TestClient, invoice: dict[str, Any]) -> None:
+    assert _patch(client, invoice, "iban", " de89 3704 0044 0532 0130 00 ").json()["iban"] == "DE89370400440532013000"
+    assert _patch(client, invoice, "bic", "cobadeffxxx").json()["bic"] == "COBADEFFXXX"
+    assert _patch(client, invoice, "payment_terms_days", 45).json()["payment_terms_days"] == 45
+    body = _patch(client, invoice, "cash_discount_percent", "2.5").json()
+    assert body["cash_discount_percent"] == "2.5" and body["confidence"]["cash_discount_percent"] == 1.0
+    assert _patch(client, invoice, "purchase_order", "PO-1").json()["purchase_order"] == "PO-1"
+
+
 @pytest.mark.parametrize(
     ("field", "value", "hint"),
     [
@@ -68,6 +77,12 @@ def test_values_are_normalised_and_the_same_value_records_nothing(client: TestCl
         ("line_items", [{"description": "x" * 2001, "amount": "1"}], "longer than 2000"),
         ("line_items", [{"description": "Chair", "quantity": "two"}], "line_items[0.quantity]"),
         ("line_items", "not a list", "line_items"),
+        ("iban", "DE89 3704 0044 0532 0130 01", "check digits"),
+        ("bic", "COBADEF", "8 or 11"),
+        ("payment_terms_days", "30", "whole number"),
+        ("cash_discount_days", -1, "whole number"),
+        ("cash_discount_percent", "150", "between 0 and 100"),
+        ("bank_code_type", "swift", "one of"),
     ],
 )
 def test_a_value_of_the_wrong_type_is_a_422_saying_what_is_expected(
