@@ -23,7 +23,7 @@ from app.ocr.pages import OcrFailed, Reading, each_page
 from app.parsing import ExtractedInvoice, parse_document, parse_recognised
 from app.parsing.errors import InvalidOcr, ScannedDocumentNeedsOcr
 from app.parsing.layout import Word
-from app.parsing.pdf import read_text
+from app.parsing.pdf import read_codes, read_text
 
 #: The local engines, in the order "auto" prefers them.
 LOCAL_ENGINES = ("tesseract", "rapidocr")
@@ -94,7 +94,7 @@ def parse_with_ocr(data: bytes | None, *, ocr: bytes | None, max_pages: int, eng
         raise ScannedDocumentNeedsOcr(
             "The PDF is scanned and the OCR engine could not read it. Send OCR output in the 'ocr' part."
         ) from exc
-    return parse_recognised(pages)
+    return parse_recognised(pages, read_codes(data, max_pages=max_pages))
 
 
 def _read(page: pdfium.PdfPage, readers: tuple[str, ...], languages: str) -> list[Word]:

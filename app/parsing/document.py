@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from app.parsing import fapiao, labels
 from app.parsing.amounts import in_range, to_money
+from app.parsing.codes import apply_codes
 from app.parsing.currency import detect_currency
 from app.parsing.dates import numeric_order_hint
 from app.parsing.einvoice import looks_like_xml, read_xml
@@ -35,6 +36,7 @@ from app.parsing.parties import (
 from app.parsing.payment import find_payment
 from app.parsing.pdf import looks_like_pdf, read_text
 from app.parsing.provenance import locate
+from app.parsing.qr import PrintedCode
 from app.parsing.sections import find_sections
 from app.parsing.totals import summarise
 from app.parsing.vendor import find_vendor
@@ -81,15 +83,17 @@ def parse_document(data: bytes | None, *, ocr: bytes | None = None, max_pages: i
     )
 
 
-def parse_recognised(pages: list[list[Word]]) -> ExtractedInvoice:
+def parse_recognised(pages: list[list[Word]], codes: list[PrintedCode] | None = None) -> ExtractedInvoice:
     """Parse the words an OCR engine recognised on a scanned PDF's pages (boxes in points, top-left
-    origin, like the text layer's), through the same field finders as a text PDF."""
+    origin, like the text layer's), through the same field finders as a text PDF, and settle them
+    with the QR ``codes`` found on the scan."""
     lines = [line for index, words in enumerate(pages) for line in group_lines(restore(words), index)]
     invoice = ExtractedInvoice(input_format="pdf_scanned", pages=len(pages))
     if not lines:
         raise ScannedDocumentNeedsOcr("The OCR engine found no text on the scanned pages. Check the scan's quality.")
     extract_fields(invoice, lines)
     locate(invoice, lines)
+    apply_codes(invoice, codes or [])
     return _checked(invoice)
 
 
@@ -103,6 +107,7 @@ def _from_pdf(data: bytes, *, max_pages: int) -> ExtractedInvoice:
             extract_fields(visible, text.lines)
             invoice.warnings.extend(_disagreements(invoice, visible))
             locate(invoice, text.lines)  # the XML's values, where the page prints them
+        apply_codes(invoice, list(text.codes))
         return invoice
     if not text.has_text:
         raise ScannedDocumentNeedsOcr(
@@ -112,6 +117,7 @@ def _from_pdf(data: bytes, *, max_pages: int) -> ExtractedInvoice:
     invoice = ExtractedInvoice(input_format="pdf_text", pages=text.page_count)
     extract_fields(invoice, text.lines)
     locate(invoice, text.lines)
+    apply_codes(invoice, list(text.codes))
     return invoice
 
 

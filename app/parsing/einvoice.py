@@ -21,6 +21,7 @@ from defusedxml.ElementTree import fromstring
 
 from app.parsing.errors import HostileXml, InvalidXml
 from app.parsing.model import PAYMENT_FIELDS, ExtractedInvoice, LineItem
+from app.parsing.payment import iban_form
 from app.parsing.payment_terms import read_terms
 
 #: Names under which Factur-X, ZUGFeRD and XRechnung embed their XML in the PDF.
@@ -343,17 +344,13 @@ def _from_ubl(root: Element, *, credit_note: bool) -> ExtractedInvoice:
     return invoice
 
 
-_IBAN_FORM = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}")
-
-
 def _account(number: str | None, holder: str | None, bic: str | None, bank: str | None) -> dict[str, object]:
     """A payee account: an IBAN when the number has an IBAN's form (its check digits are judged
     later, with the other ids), else a national account number."""
-    compact = re.sub(r"[\s-]", "", number or "").upper()
-    iban = compact if _IBAN_FORM.fullmatch(compact) else None
+    iban = iban_form(number or "")
     return {
         "iban": iban,
-        "account_number": None if iban or not any(ch.isdigit() for ch in compact) else number,
+        "account_number": None if iban or not any(ch.isdigit() for ch in number or "") else number,
         "account_holder": holder,
         "bic": bic,
         "bank_name": bank,

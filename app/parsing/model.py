@@ -76,6 +76,11 @@ class DecodedCode(BaseModel):
     kind: CodeKind = Field(description="swiss_qr_bill, epc_qr (SEPA GiroCode) or fapiao_qr (Chinese e-invoice)")
     source: Box | None = Field(default=None, description="where it is printed")
     fields: list[str] = Field(default_factory=list, description="the fields it filled")
+    values: dict[str, str] = Field(
+        default_factory=dict,
+        description="what else it states: the QR-bill's reference type and message, the fapiao's invoice code "
+        "and check code, ...",
+    )
 
 
 class ExtractedInvoice(BaseModel):

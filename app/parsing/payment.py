@@ -154,6 +154,16 @@ PURCHASE_ORDER_LABEL = _any(
 _ORDER_NUMBER = _any(r"\border\s*(?:no\.?|number|#|nr\.?|id)")
 
 
+_IBAN_FORM = re.compile(r"[A-Z]{2}\d{2}[A-Z0-9]{8,30}")
+
+
+def iban_form(text: str) -> str | None:
+    """``text`` in an IBAN's electronic form when it has an IBAN's shape, whether or not its check
+    digits hold (a structured source states what it states; the check is a warning, see identifiers.py)."""
+    compact = re.sub(r"[\s-]", "", text).upper()
+    return compact if _IBAN_FORM.fullmatch(compact) else None
+
+
 def valid_iban(text: str) -> str | None:
     """``text`` as an IBAN in its electronic form, or None when its country, length or check digits fail."""
     compact = iban_code.compact(text)

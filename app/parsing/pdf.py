@@ -10,6 +10,7 @@ import pypdfium2.raw as pdfium_c
 from app.parsing.einvoice import embedded_xml
 from app.parsing.errors import CorruptDocument, EncryptedDocument, TooManyPages
 from app.parsing.layout import Line, group_lines, page_words
+from app.parsing.qr import PrintedCode, codes_on, pages_to_search
 
 PDF_MAGIC = b"%PDF-"
 #: The PDF spec lets a header start anywhere in the first 1024 bytes.
@@ -27,6 +28,7 @@ class PdfText:
 
     pages: list[list[Line]]
     embedded_xml: bytes | None = None
+    codes: tuple[PrintedCode, ...] = ()
 
     @property
     def has_text(self) -> bool:
@@ -55,28 +57,55 @@ def _open(data: bytes) -> pdfium.PdfDocument:
 
 
 def read_text(data: bytes, *, max_pages: int) -> PdfText:
-    """Open a PDF and return its text lines (none for a scan) and embedded e-invoice XML; raise a
-    DocumentError for files that cannot be used."""
+    """Open a PDF and return its text lines (none for a scan), the QR codes on its first and last
+    pages and its embedded e-invoice XML; raise a DocumentError for files that cannot be used."""
     document = _open(data)
     try:
-        page_count = len(document)
-        if page_count == 0:
-            raise CorruptDocument("The PDF has no pages.")
-        if page_count > max_pages:
-            raise TooManyPages(
-                f"The PDF has {page_count} pages; at most {max_pages} are accepted per invoice. "
-                "Split it and upload the invoice pages only."
-            )
+        page_count = _checked_count(document, max_pages)
+        searched = pages_to_search(page_count)
         pages: list[list[Line]] = []
+        codes: list[PrintedCode] = []
         for index in range(page_count):
-            try:
-                page = document[index]
-            except pdfium.PdfiumError:  # the page tree names an object the file does not hold
-                raise CorruptDocument(
-                    f"Page {index + 1} of the PDF is missing or damaged. Export or download it again and retry."
-                ) from None
+            page = _page(document, index)
             pages.append(group_lines(page_words(page), index))
+            if index in searched:
+                codes += codes_on(page, index)
             page.close()
-        return PdfText(pages=pages, embedded_xml=embedded_xml(document))
+        return PdfText(pages=pages, embedded_xml=embedded_xml(document), codes=tuple(codes))
     finally:
         document.close()
+
+
+def read_codes(data: bytes, *, max_pages: int) -> list[PrintedCode]:
+    """The QR codes on a PDF's first and last pages (a scan's, whose text comes from OCR)."""
+    document = _open(data)
+    try:
+        codes: list[PrintedCode] = []
+        for index in pages_to_search(_checked_count(document, max_pages)):
+            page = _page(document, index)
+            codes += codes_on(page, index)
+            page.close()
+        return codes
+    finally:
+        document.close()
+
+
+def _checked_count(document: pdfium.PdfDocument, max_pages: int) -> int:
+    page_count = len(document)
+    if page_count == 0:
+        raise CorruptDocument("The PDF has no pages.")
+    if page_count > max_pages:
+        raise TooManyPages(
+            f"The PDF has {page_count} pages; at most {max_pages} are accepted per invoice. "
+            "Split it and upload the invoice pages only."
+        )
+    return page_count
+
+
+def _page(document: pdfium.PdfDocument, index: int) -> pdfium.PdfPage:
+    try:
+        return document[index]
+    except pdfium.PdfiumError:  # the page tree names an object the file does not hold
+        raise CorruptDocument(
+            f"Page {index + 1} of the PDF is missing or damaged. Export or download it again and retry."
+        ) from None

@@ -1,0 +1,118 @@
+"""QR codes printed on a PDF's pages, found with zxing-cpp.
+
+A QR code reaches a PDF either as a picture (most invoicing tools, and every scan) or drawn as
+vector squares (the Swiss QR-bill's reference libraries). Pictures are decoded from their own
+pixels, which costs nothing on a page without any; a page is rendered (by pdfium) only when it
+draws enough vector paths to hold a code. Only the first and last pages are looked at: a payment
+slip or an e-invoice's code stands on one of them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
+import zxingcpp
+from PIL import Image
+
+from app.parsing.model import Box
+
+#: The pages looked at from each end of the document.
+PAGES_FROM_EACH_END = 2
+#: A picture smaller than this (points, on either side) is an icon or a logo's detail, not a code.
+MIN_CODE_POINTS = 36.0
+#: The largest a printed code is drawn (points): a larger square path is a frame, not a code.
+MAX_CODE_POINTS = 300.0
+#: Pictures decoded per page at most (a page of product photos is not searched picture by picture).
+MAX_PICTURES = 8
+#: A picture's pixels beyond this are not decoded (a code is found in far fewer).
+MAX_PICTURE_PIXELS = 25_000_000
+#: Small square paths that make a page worth rendering (a code drawing each module as a square):
+#: the smallest QR code has over a hundred dark modules, each 0.5 to 6 points wide when printed.
+MIN_MODULES = 100
+MIN_MODULE_POINTS, MAX_MODULE_POINTS = 0.5, 6.0
+#: Render scale (72 dpi × 2 = 144 dpi): a 2 cm code of 33 modules gets over 3 pixels per module.
+RENDER_SCALE = 2.0
+
+
+@dataclass(frozen=True)
+class PrintedCode:
+    """A decoded QR code's text and where it is printed."""
+
+    text: str
+    box: Box
+
+
+def pages_to_search(page_count: int) -> list[int]:
+    """The page indexes a code is looked for on: the first and last PAGES_FROM_EACH_END."""
+    ends = [*range(min(PAGES_FROM_EACH_END, page_count)), *range(max(0, page_count - PAGES_FROM_EACH_END), page_count)]
+    return sorted(set(ends))
+
+
+def codes_on(page: pdfium.PdfPage, index: int) -> list[PrintedCode]:
+    """The QR codes on one page: in its pictures, else (when its paths may draw one) in its rendering."""
+    pictures, vector = _look_over(page)
+    found = [code for picture in pictures for code in _in_picture(picture, index, page.get_height())]
+    if found or not vector:
+        return found
+    image = page.render(scale=RENDER_SCALE, grayscale=True).to_pil()
+    return _decoded(image, index, Scale(RENDER_SCALE, 0.0, 0.0))
+
+
+def _look_over(page: pdfium.PdfPage) -> tuple[list[pdfium.PdfImage], bool]:
+    """In one pass over the page's objects: the pictures large enough to be a code, and whether its
+    paths may draw one (a square path of a code's size, or many small squares, a path per module)."""
+    pictures: list[pdfium.PdfImage] = []
+    modules, vector = 0, False
+    for item in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH), max_depth=4):
+        left, bottom, right, top = item.get_bounds()
+        width, height = right - left, top - bottom
+        if isinstance(item, pdfium.PdfImage):
+            if width >= MIN_CODE_POINTS and height >= MIN_CODE_POINTS and len(pictures) < MAX_PICTURES:
+                pictures.append(item)
+        elif not vector and abs(width - height) <= 0.05 * max(width, height):
+            modules += MIN_MODULE_POINTS <= width <= MAX_MODULE_POINTS
+            vector = MIN_CODE_POINTS <= width <= MAX_CODE_POINTS or modules >= MIN_MODULES
+    return pictures, vector
+
+
+def _in_picture(picture: pdfium.PdfImage, index: int, page_height: float) -> list[PrintedCode]:
+    left, _, right, top = picture.get_bounds()
+    try:
+        image = picture.get_bitmap(render=False).to_pil()
+    except (pdfium.PdfiumError, ValueError, OSError):  # an image filter pdfium cannot decode
+        return []
+    if image.width * image.height > MAX_PICTURE_PIXELS:
+        return []
+    return _decoded(image, index, Scale(image.width / (right - left), left, page_height - top))
+
+
+@dataclass(frozen=True)
+class Scale:
+    """Pixels per point of an image, and where on the page (points from the top left) it starts."""
+
+    pixels_per_point: float
+    left: float
+    top: float
+
+    def box(self, page: int, points: list[zxingcpp.Point]) -> Box:
+        xs = [self.left + point.x / self.pixels_per_point for point in points]
+        ys = [self.top + point.y / self.pixels_per_point for point in points]
+        return Box(page=page, x0=min(xs), top=min(ys), x1=max(xs), bottom=max(ys))
+
+
+_QR = zxingcpp.BarcodeFormats(zxingcpp.BarcodeFormat.QRCode)
+
+
+def _decoded(image: Image.Image, index: int, scale: Scale) -> list[PrintedCode]:
+    """The QR codes in ``image``, with their boxes on the page."""
+    return [
+        PrintedCode(barcode.text, scale.box(index + 1, list(_corners(barcode.position))))
+        for barcode in zxingcpp.read_barcodes(image.convert("L"), formats=_QR)
+        if barcode.valid and barcode.text
+    ]
+
+
+def _corners(position: zxingcpp.Position) -> tuple[zxingcpp.Point, ...]:
+    return position.top_left, position.top_right, position.bottom_right, position.bottom_left
