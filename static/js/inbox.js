@@ -6,16 +6,24 @@ import { money, t } from "./i18n.js";
 const PAGE = 100;
 /** Seconds a deleted invoice can still be brought back. */
 const UNDO_SECONDS = 8;
-const REVIEW_WARNINGS = ["totals_mismatch", "line_items_mismatch"];
+const REVIEW_WARNINGS = ["totals_mismatch", "line_items_mismatch", "qr_text_mismatch"];
+/** Warnings that do not stop an invoice but name a value to check (the review page shows them). */
+const CHECK_WARNINGS = ["tax_id_invalid", "iban_invalid", "bic_invalid"];
 const REQUIRED = ["vendor", "invoice_number", "invoice_date", "total_amount"];
 
-export function reviewReasons(invoice) {
+/** Why ``invoice`` needs a look: missing fields, failed checks, a possible duplicate; with
+ * ``all``, also the ids that fail their check digits. */
+export function reviewReasons(invoice, { all = false } = {}) {
   const reasons = REQUIRED.filter((name) => invoice[name] === null).map((name) =>
     t("reason.missing", { field: t(`field.${name}`) }),
   );
+  const shown = all ? [...REVIEW_WARNINGS, ...CHECK_WARNINGS] : REVIEW_WARNINGS;
   for (const warning of invoice.warnings ?? []) {
-    if (REVIEW_WARNINGS.includes(warning.code)) reasons.push(t(`reason.${warning.code}`));
+    if (shown.includes(warning.code) && !reasons.includes(t(`reason.${warning.code}`))) {
+      reasons.push(t(`reason.${warning.code}`));
+    }
   }
+  if (invoice.possible_duplicate) reasons.push(t("reason.duplicate", { id: invoice.possible_duplicate }));
   return reasons;
 }
 

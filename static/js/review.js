@@ -21,8 +21,34 @@ const FIELDS = [
   "shipping_amount",
   "total_amount",
 ];
+const PAYMENT_FIELDS = [
+  "iban",
+  "bic",
+  "account_holder",
+  "bank_name",
+  "account_number",
+  "bank_code",
+  "bank_code_type",
+  "payment_reference",
+  "payment_terms",
+  "payment_terms_days",
+  "cash_discount_percent",
+  "cash_discount_days",
+  "cash_discount_amount",
+  "purchase_order",
+];
 const DATES = new Set(["invoice_date", "due_date"]);
-const AMOUNTS = new Set(["subtotal", "tax_amount", "discount_amount", "shipping_amount", "total_amount"]);
+const AMOUNTS = new Set([
+  "subtotal",
+  "tax_amount",
+  "discount_amount",
+  "shipping_amount",
+  "total_amount",
+  "cash_discount_percent",
+  "cash_discount_amount",
+]);
+/** Fields the API takes as whole numbers. */
+const DAYS = new Set(["payment_terms_days", "cash_discount_days"]);
 /** Below this confidence a field asks to be checked. */
 const UNSURE = 0.8;
 
@@ -112,7 +138,7 @@ export class Review {
     const invoice = this.invoice;
     const focused = document.activeElement?.closest("#review") ? document.activeElement.id : null;
     this.root.querySelector("#review-title").textContent = invoice.file_name || invoice.id;
-    const reasons = reviewReasons(invoice);
+    const reasons = reviewReasons(invoice, { all: true });
     const reasonList = this.root.querySelector("#reasons");
     reasonList.replaceChildren(...reasons.map((reason) => Object.assign(document.createElement("li"), { textContent: reason })));
     reasonList.hidden = !reasons.length;
@@ -181,8 +207,12 @@ export class Review {
   }
 
   renderFields() {
-    const list = this.root.querySelector("#fields");
-    list.replaceChildren(...FIELDS.map((name) => this.field(name)));
+    this.root.querySelector("#fields").replaceChildren(...FIELDS.map((name) => this.field(name)));
+    this.root.querySelector("#payment-fields").replaceChildren(...PAYMENT_FIELDS.map((name) => this.field(name)));
+    const codes = this.root.querySelector("#codes");
+    const kinds = (this.invoice.codes ?? []).map((code) => t(`code.${code.kind}`));
+    codes.textContent = kinds.length ? t("readFromCode", { codes: kinds.join(", ") }) : "";
+    codes.hidden = !kinds.length;
   }
 
   field(name) {
@@ -201,6 +231,8 @@ export class Review {
     input.autocomplete = "off";
     if (DATES.has(name)) input.type = "date";
     if (AMOUNTS.has(name)) input.inputMode = "decimal";
+    if (DAYS.has(name)) input.inputMode = "numeric";
+    if (name === "bank_code_type") input.setAttribute("list", "bank-code-types");
     const hint = document.createElement("span");
     hint.className = "hint";
     hint.id = `${id}-hint`;
@@ -216,7 +248,8 @@ export class Review {
   }
 
   async correct(name, input, hint) {
-    const value = input.value.trim() === "" ? null : input.value.trim();
+    const text = input.value.trim();
+    const value = text === "" ? null : DAYS.has(name) && /^\d+$/.test(text) ? Number(text) : text;
     try {
       this.invoice = await send("PATCH", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/fields/${name}`, { value });
       input.removeAttribute("aria-invalid");
@@ -298,6 +331,8 @@ export class Review {
   }
 
   async approve() {
+    const original = this.invoice.possible_duplicate;
+    if (original && !window.confirm(t("confirmDuplicate", { id: original }))) return;
     try {
       await send("POST", `/api/v2/invoices/${encodeURIComponent(this.invoice.id)}/approve`);
       this.invoice = await get(`/api/v2/invoices/${encodeURIComponent(this.invoice.id)}`);

@@ -281,3 +281,34 @@ def test_a_photo_of_an_invoice_is_read_when_ocr_is_on(
         page.locator("#invoices tbody tr button").first.click()
         expect(page.locator("#pages img")).to_have_count(1)  # the scan, kept as a PDF, has its page
         context.close()
+
+
+def test_payment_fields_a_code_read_and_a_duplicate_asking_before_approval(page: Page) -> None:
+    qr_bill = CORPUS / "docs" / "ch-rechnung-01.pdf"
+    page.goto("/")
+    page.set_input_files("#files", str(qr_bill))
+    expect(page.locator("#invoices tbody tr")).to_have_count(1)
+    page.set_input_files("#files", str(qr_bill))
+    expect(page.locator("#invoices tbody tr")).to_have_count(2)
+    expect(page.locator("#invoices tbody")).to_contain_text("Possibly a copy of")
+
+    page.get_by_role("button", name="ch-rechnung-01.pdf").first.click()  # newest first: the copy
+    expect(page.locator("#codes")).to_contain_text("Swiss QR-bill")
+    expect(page.locator("#field-iban")).to_have_value("CH4431999123000889012")
+    expect(page.locator("#reasons")).to_contain_text("Possibly a copy of")
+    page.fill("#field-payment_terms_days", "30")
+    page.press("#field-payment_terms_days", "Tab")
+    expect(page.locator("#review-status")).to_have_text("Saved.")
+    page.fill("#field-iban", "CH44 3199 9123 0008 8901 3")
+    page.press("#field-iban", "Tab")
+    expect(page.locator("#field-iban")).to_have_attribute("aria-invalid", "true")  # the check digits fail
+    expect(page.locator("#review-status")).to_contain_text("check digits")
+
+    page.once("dialog", lambda dialog: dialog.dismiss())
+    page.click("#approve")
+    expect(page.locator("#review-state")).not_to_have_text("Approved")  # asked, and refused
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.click("#approve")
+    expect(page.locator("#review-state")).to_have_text("Approved")
+    screenshot(page, "review-payment")
+    assert serious_violations(page) == []
