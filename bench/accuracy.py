@@ -6,8 +6,9 @@ Prints, per corpus: per field, per input format and per source (layout family, s
 collection or issuer) the share of scored fields right; *real-value* accuracy (the share of
 fields whose truth has a value that came back right); the documents fully right on the five key
 fields; and the confidence calibration table (how often a field reported at a given confidence is
-right). Then the layout self-check (bench/layout.py) and the vendor choice's leave-one-source-out
-figure (bench/fit_vendor.py: the only fitted part; every other field is read by hand-written rules,
+right). Then the payment fields against the e-invoices' own XML (bench/payment.py) and on
+invoices made here with QR codes (bench/payment_generated.py), the layout self-check
+(bench/layout.py) and the vendor choice's leave-one-source-out figure (bench/fit_vendor.py: the only fitted part; every other field is read by hand-written rules,
 so its per-source lines are the nearest to an unseen-layout figure). Fields are compared with the
 corpus's own reference comparer (tools/compare.py).
 """
@@ -19,7 +20,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 
-from bench import fit_vendor, layout
+from bench import fit_vendor, layout, payment, payment_generated
 from bench.corpus import Entry, Scored, available, entries, score
 
 FIELD_ORDER = (
@@ -107,6 +108,10 @@ def main() -> None:
         results = score_all(entries(args.format, corpus=name), args.jobs)
         if results:
             report(name, results, show_misses=args.misses)
+    if "einvoice" in available():
+        payment.run(show_misses=args.misses, jobs=args.jobs)
+    payment_generated.report()
+    print()
     layout.main()
     print()
     fit_vendor.report()
