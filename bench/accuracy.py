@@ -8,9 +8,10 @@ fields whose truth has a value that came back right); the documents fully right 
 fields; and the confidence calibration table (how often a field reported at a given confidence is
 right). Then the payment fields against the e-invoices' own XML (bench/payment.py) and on
 invoices made here with QR codes (bench/payment_generated.py), the layout self-check
-(bench/layout.py) and the vendor choice's leave-one-source-out figure (bench/fit_vendor.py: the only fitted part; every other field is read by hand-written rules,
-so its per-source lines are the nearest to an unseen-layout figure). Fields are compared with the
-corpus's own reference comparer (tools/compare.py).
+(bench/layout.py) and the vendor choice's leave-one-source-out figure (bench/fit_vendor.py: the
+only fitted part; every other field is read by hand-written rules, so its per-source lines are the
+nearest to an unseen-layout figure). Fields are compared with the corpus's own reference comparer
+(tools/compare.py).
 """
 
 from __future__ import annotations
