@@ -88,12 +88,12 @@ ROUTING_LABEL = _any(r"\bABA\b(?:\s*(?:no\.?|number|#|routing))?", r"routing(?:\
 IFSC_LABEL = _any(r"\bIFSC(?:\s*code)?\b")
 BSB_LABEL = _any(r"\bBSB\b")
 REFERENCE_LABEL = _any(
-    r"payment\s+reference",
+    r"payment\s+reference(?:\s*(?:no\.?|number|#))?",
     r"remittance\s+reference",
     r"reference\s+to\s+quote",
     r"(?:please\s+)?quote(?:\s+(?:the\s+)?reference)?",
     r"verwendungszweck",
-    r"zahlungsreferenz",
+    r"zahlungsreferenz(?:nummer)?",
     r"r[ée]f[ée]rence\s+(?:(?:de|du|avis\s+de)\s+)?(?:paiement|virement|règlement)",
     r"r[ée]f[ée]rence\s+à\s+rappeler",
     r"communication\s+structurée",
@@ -319,13 +319,24 @@ def _find_reference(lines: list[Line], invoice_number: str | None) -> Found[obje
             for match in pattern.finditer(line.text.upper()):
                 if reference := valid_reference(match.group()):
                     return Found(reference, 0.95)
+    worded: set[int] = set()  # label lines whose own words were no reference: their neighbours are not either
     for candidate in labelled_values(lines, REFERENCE_LABEL):
-        if _QUOTE_NUMBER.search(candidate.text) and not any(ch.isdigit() for ch in candidate.text) and invoice_number:
-            return Found(invoice_number, 0.7)  # "please quote the invoice number"
+        if candidate.line in worded and candidate.distance > 0:
+            continue
+        if _QUOTE_NUMBER.search(candidate.text) and invoice_number:
+            others = candidate.text.replace(invoice_number, "")  # "quote invoice number 4711", nothing else
+            if not any(ch.isdigit() for ch in others):
+                return Found(invoice_number, 0.7)  # "please quote the invoice number"
         text = candidate.text.strip(" :")
-        if 2 < len(text) <= 140 and any(ch.isalnum() for ch in text):
+        if 2 < len(text) <= 140 and any(ch.isdigit() for ch in text):  # a reference, not a request
             return Found(text, 0.75 if candidate.distance < 2 else 0.65)
+        if candidate.distance == 0:
+            worded.add(candidate.line)
     return None
+
+
+#: A value that starts with a label of its own ("Credit to: ...") is not the terms.
+_ANOTHER_LABEL = re.compile(r"^[^\W\d_][\w .'/-]{0,25}:")
 
 
 def _find_terms(lines: list[Line]) -> dict[str, Found[object]]:
@@ -333,7 +344,7 @@ def _find_terms(lines: list[Line]) -> dict[str, Found[object]]:
     text, labelled = None, False
     for candidate in labelled_values(lines, TERMS_LABEL):
         value = candidate.text.strip(" :")
-        if len(value) > 2 and any(ch.isalpha() or ch.isdigit() for ch in value):
+        if len(value) > 2 and any(ch.isalnum() for ch in value) and not _ANOTHER_LABEL.match(value):
             text, labelled = terms_sentences(value, labelled=True), True
             break
     if text is None:

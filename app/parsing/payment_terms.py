@@ -145,6 +145,16 @@ def terms_sentences(text: str, *, labelled: bool = False) -> str:
     return " ".join(kept) if kept and not labelled else sentences[0]
 
 
+#: Words that make "within 7 days" a payment's period rather than any other.
+_PAYMENT_WORD = re.compile(
+    r"pay|zahl|fällig|paiement|règlement|payable|betal|pago|pagamento|pagar|due\b|net(?:to|t)?\b|skonto|"
+    r"discount|escompte|sconto|付款|支付|支払",
+    re.IGNORECASE,
+)
+
+
 def states_terms(text: str) -> bool:
-    """Whether a line reads as payment terms on its own ("Payable within 30 days net")."""
-    return read_terms(text) != Terms()
+    """Whether a line reads as payment terms on its own ("Payable within 30 days net"): it names a
+    period and says it is a payment's (a discount rate alone, as on a receipt, is no term)."""
+    terms = read_terms(text)
+    return (terms.days is not None or terms.discount_days is not None) and bool(_PAYMENT_WORD.search(text))

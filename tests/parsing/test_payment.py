@@ -157,3 +157,33 @@ def test_payment_fields_match_the_einvoice_corpus_xml() -> None:
         assert len(oks) > 20 and sum(oks) / len(oks) >= floor, input_format
     wrong = sum(len(r.wrong) for r in results)
     assert wrong <= 12  # values the XML does not state: a few, where the page prints more than the XML
+
+
+@pytest.mark.parametrize(
+    ("lines", "reference"),
+    [
+        (["Invoice TP-10588", "Please quote invoice number TP-10588 with your payment"], "TP-10588"),
+        (["Invoice TP-10588", "Please quote the invoice number"], "TP-10588"),
+        (
+            ["Rechnung 6069", "Zahlungsreferenz: Kundennummer 2233 Rechnungsnummer 6069"],
+            "Kundennummer 2233 Rechnungsnummer 6069",
+        ),
+        (["Invoice 7", "Zahlungsreferenznummer ZpRaK7rvECDr"], "ZpRaK7rvECDr"),
+        (["Invoice 7", "Please quote your account number as the reference"], None),  # a request, no reference
+    ],
+)
+def test_a_reference_is_what_the_label_names(lines: list[str], reference: str | None) -> None:
+    assert parse_document(text_pdf(lines)).payment_reference == reference
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Mitarbeiterrabatt 5% -0,06 A",  # a receipt's staff discount is no payment term
+        "Monthly maintenance notified within 7 days",  # a period, but not a payment's
+        "Payment Terms:   Credit to: R Smith, ASB 12 3014 0578982 52",  # another label's value
+    ],
+)
+def test_lines_that_are_not_payment_terms(line: str) -> None:
+    invoice = parse_document(text_pdf(["Invoice 12", line]))
+    assert invoice.payment_terms is None and invoice.cash_discount_percent is None
