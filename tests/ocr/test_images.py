@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 from collections.abc import Callable
 
+import pypdfium2 as pdfium
 import pytest
 from fastapi.testclient import TestClient
 from PIL import Image
@@ -62,3 +63,24 @@ def test_images_that_cannot_be_read(
 def test_without_ocr_an_image_is_a_scan_that_needs_it(make_app: Callable[..., TestClient]) -> None:
     response = upload(make_app(ocr_engine="none"), scanned_image("PNG"), "scan.png")
     assert (response.status_code, response.json()["error"]["code"]) == (422, "scanned_pdf_needs_ocr")
+
+
+def test_a_photo_of_an_invoice_with_a_sepa_code_is_paid_from_the_code(make_app: Callable[..., TestClient]) -> None:
+    """End to end: a photo (PNG) of a page carrying an EPC QR code; OCR reads the words, the code
+    settles the account, reference and amount exactly."""
+    need("tesseract" in installed_engines(), "tesseract-ocr (bash scripts/install-system-packages)")
+    from tests.parsing.test_codes import EPC, invoice_with_code
+
+    document = pdfium.PdfDocument(invoice_with_code(EPC, ["Muster GmbH", "Rechnung Nr. R-7"], vector=False))
+    photo = io.BytesIO()
+    document[0].render(scale=200 / 72, grayscale=True).to_pil().save(photo, format="PNG")
+    client = make_app(ocr_engine="tesseract", ocr_languages="eng")
+    invoice = upload(client, photo.getvalue(), "photo.png").json()
+    assert invoice["input_format"] == "pdf_scanned"
+    assert [code["kind"] for code in invoice["codes"]] == ["epc_qr"]
+    assert (invoice["iban"], invoice["payment_reference"], invoice["total_amount"]) == (
+        "DE89370400440532013000",
+        "RF18539007547034",
+        "119.00",
+    )
+    assert invoice["confidence"]["iban"] == 1.0
