@@ -103,7 +103,7 @@ def test_request_id_is_echoed_or_made(client: TestClient) -> None:
 def test_web_page_is_served(client: TestClient) -> None:
     page = client.get("/static/")
     assert page.status_code == 200
-    assert "<title>Invoices</title>" in page.text
+    assert '<title data-i18n="title">Invoices</title>' in page.text
     assert client.get("/static/js/main.js").status_code == 200
 
 
