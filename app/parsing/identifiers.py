@@ -28,9 +28,15 @@ from app.parsing.model import ExtractedInvoice, ParseWarning
 #: Below this the review page asks a person to check a field.
 UNSURE = 0.5
 
+
+def _swiss_uid_valid(value: str) -> bool:
+    """A Swiss UID, without the VAT suffix its VAT number carries ("CHE-100.155.212 MWST")."""
+    return bool(uid.is_valid(re.sub(r"\s*(?:MWST|TVA|IVA|VAT)$", "", value.strip(), flags=re.IGNORECASE)))
+
+
 _EU_PREFIX = "(?:AT|BE|BG|CY|CZ|DE|DK|EE|EL|ES|FI|FR|HR|HU|IE|IT|LT|LU|LV|MT|NL|PL|PT|RO|SE|SI|SK)"
 _SCHEMES: tuple[tuple[re.Pattern[str], Callable[[str], bool]], ...] = (
-    (re.compile(r"CHE[-\s]?\d{3}\.?\d{3}\.?\d{3}(?:\s*(?:MWST|TVA|IVA|VAT))?", re.I), lambda v: uid.is_valid(v[:15])),
+    (re.compile(r"CHE[-\s]?\d{3}\.?\d{3}\.?\d{3}(?:\s*(?:MWST|TVA|IVA|VAT))?", re.I), _swiss_uid_valid),
     (re.compile(r"NO\s?\d{9}\s?MVA", re.I), mva.is_valid),
     (re.compile(r"(?:GB|XI)\s?\d{3}\s?\d{4}\s?\d{2}(?:\s?\d{3})?", re.I), gb_vat.is_valid),
     (re.compile(_EU_PREFIX + r"[\s.-]?[0-9A-Z][0-9A-Z\s.-]{1,14}", re.I), eu_vat.is_valid),

@@ -10,7 +10,7 @@ unlabelled is guessed, except numbers whose own form says what they are (an IBAN
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 from stdnum import bic as bic_code
 from stdnum import iban as iban_code
@@ -31,7 +31,7 @@ def _any(*alternatives: str) -> re.Pattern[str]:
 _IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b")
 _BIC = re.compile(r"\b[A-Z]{4}[A-Z]{2}[A-Z0-9]{2}(?:[A-Z0-9]{3})?\b")
 _RF = re.compile(r"\bRF\d{2}(?:[ ]?[A-Z0-9]){1,21}\b")
-_QR_REFERENCE = re.compile(r"(?<![\d ])\d{2}(?: ?\d{5}){5}(?![\d])")
+_QR_REFERENCE = re.compile(r"(?<!\d)(?<!\d )\d{2}(?: ?\d{5}){5}(?!\d)")
 #: A line about the buyer's own account (a direct debit) names no account to pay into.
 _DEBIT = _any(
     r"debit", r"lastschrift", r"abgebucht", r"einzug", r"prélèvement", r"mandat", r"addebito", r"domiciliación"
@@ -91,7 +91,8 @@ REFERENCE_LABEL = _any(
     r"payment\s+reference(?:\s*(?:no\.?|number|#))?",
     r"remittance\s+reference",
     r"reference\s+to\s+quote",
-    r"(?:please\s+)?quote(?:\s+(?:the\s+)?reference)?",
+    r"please\s+quote",
+    r"\bquote\s+(?:the\s+|this\s+|our\s+)?reference",
     r"verwendungszweck",
     r"zahlungsreferenz(?:nummer)?",
     r"r[ée]f[ée]rence\s+(?:(?:de|du|avis\s+de)\s+)?(?:paiement|virement|règlement)",
@@ -129,7 +130,7 @@ TERMS_LABEL = _any(
     r"支払条件",
 )
 PURCHASE_ORDER_LABEL = _any(
-    r"\bP\.?\s?O\.?(?=\s*(?:no\.?|number|#|:|\s\d|$))(?:\s*(?:no\.?|number|#))?",
+    r"(?-i:\bP\.?\s?O\b\.?)(?=\s*(?:no\.?|number|#|:|\s\d|$))(?:\s*(?:no\.?|number|#))?",
     r"purchase\s+order(?:\s*(?:no\.?|number|#|ref(?:erence)?))?",
     r"your\s+(?:purchase\s+)?order(?:\s*(?:no\.?|number|#|ref(?:erence)?))?",
     r"customer\s+order(?:\s*(?:no\.?|number|#))?",
@@ -192,7 +193,7 @@ def find_payment(lines: list[Line], *, invoice_number: str | None) -> dict[str, 
         found["iban"] = iban
     elif national := _national_account(lines):
         found.update(national)
-    if bic := _first(lines, BIC_LABEL, valid_bic, 0.9) or _bic_beside_iban(lines, found.get("iban")):
+    if bic := _first(lines, BIC_LABEL, _bic_after_label, 0.9) or _bic_beside_iban(lines, found.get("iban")):
         found["bic"] = bic
     for name, label, read in (
         ("account_holder", HOLDER_LABEL, _name),
@@ -219,14 +220,18 @@ def _first(lines: list[Line], label: re.Pattern[str], read: object, confidence: 
     return None
 
 
+def _shortened(run: str, valid: Callable[[str], str | None]) -> str | None:
+    """The longest start of a spaced run that ``valid`` accepts: a run of letters and digits may
+    have swallowed the next word ("DE89 3704 ... 00 BIC", "RF18 5390 0754 7034 BIC")."""
+    while (found := valid(run)) is None and " " in run:
+        run = run.rsplit(" ", 1)[0]
+    return found
+
+
 def _ibans(lines: list[Line]) -> Iterator[tuple[str, Line]]:
     for line in lines:
         for match in _IBAN.finditer(line.text.upper()):
-            # a run may have swallowed the next word ("DE89 3704 ... 00 BIC"): shorten it to a valid IBAN
-            text = match.group()
-            while text and (iban := valid_iban(text)) is None and " " in text:
-                text = text.rsplit(" ", 1)[0]
-            if text and (iban := valid_iban(text)):
+            if iban := _shortened(match.group(), valid_iban):
                 yield iban, line
 
 
@@ -250,6 +255,12 @@ def _bic_beside_iban(lines: list[Line], iban: Found[object] | None) -> Found[obj
             if (code := valid_bic(match.group())) and code[4:6] == country:
                 return Found(code, 0.8)
     return None
+
+
+def _bic_after_label(text: str) -> str | None:
+    """The BIC a label's value starts with ("COBADEFFXXX (Commerzbank)")."""
+    match = _BIC.match(text.strip().upper())
+    return valid_bic(match.group()) if match else None
 
 
 _NAME = re.compile(r"^[^\W\d_][\w&.,'’()\- ]{1,79}$")
@@ -303,11 +314,18 @@ def _ifsc(text: str) -> str | None:
     return match.group().upper() if match else None
 
 
+_SORT_CODE_FORM = re.compile(r"\d{2}-\d{2}-\d{2}")
+
+
 def _account_number(text: str) -> str | None:
-    match = re.match(r"\d[\d -]{4,30}\d", text.strip())
-    if match is None:
-        return None
-    number = re.sub(r"[\s-]", "", match.group())
+    """The digits an account label's value starts with, in groups ("12-3014-0578982-52",
+    "1234 5678"), stopping at a wide gap or a sort code printed after it."""
+    groups: list[str] = []
+    for group in re.split(r" ", text.strip().split("  ")[0]):
+        if not re.fullmatch(r"\d[\d-]*", group) or (groups and _SORT_CODE_FORM.fullmatch(group)):
+            break
+        groups.append(group)
+    number = re.sub(r"-", "", "".join(groups))
     return number if 6 <= len(number) <= 20 else None
 
 
@@ -317,7 +335,7 @@ def _find_reference(lines: list[Line], invoice_number: str | None) -> Found[obje
     for line in lines:
         for pattern in (_RF, _QR_REFERENCE):
             for match in pattern.finditer(line.text.upper()):
-                if reference := valid_reference(match.group()):
+                if reference := _shortened(match.group(), valid_reference):
                     return Found(reference, 0.95)
     worded: set[int] = set()  # label lines whose own words were no reference: their neighbours are not either
     for candidate in labelled_values(lines, REFERENCE_LABEL):

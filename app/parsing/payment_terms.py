@@ -35,6 +35,8 @@ _RATE_ONLY = re.compile(
     r"|(?:skonto|discount|escompte|sconto|korting|descuento|rabatt?|remise)\s*:?\s*(?P<percent2>\d{1,2}(?:[.,]\d{1,3})?)\s*%",
     re.IGNORECASE,
 )
+#: A period followed by these words is the net one ("30 Tage netto"), not the discount's.
+_NET_AFTER = re.compile(r"\s*(?:net(?:to|t)?|rein\s+netto|ohne\s+abzug|sans\s+escompte)\b", re.IGNORECASE)
 #: "2/10 net 30" (North American terms).
 _SLASH_TERMS = re.compile(
     r"\b(?P<percent>\d{1,2}(?:\.\d{1,2})?)\s*/\s*(?P<days>\d{1,3})(?![\d.,]\d)\s*,?\s*n(?:et)?\s*/?\s*(?P<net>\d{1,3})\b",
@@ -46,7 +48,10 @@ _DISCOUNT_WORD = re.compile(
     re.IGNORECASE,
 )
 _NET = (
-    re.compile(r"\bnet(?:to|t)?\s*(?P<days>\d{1,3})(?![\d.,]\d)\b(?!\s*%|\s\d{3}\b)", re.IGNORECASE),
+    re.compile(
+        r"\bnet(?:to|t)?\s*(?P<days>\d{1,3})(?![\d.,]\d)\b(?!\s*%|\s\d{3}\b)(?=\s*(?:" + _DAYS + r"|$|[.,;)/]))",
+        re.IGNORECASE,
+    ),
     re.compile(
         r"(?<![\d.,])(?P<days>\d{1,3})(?![\d.,]\d)\s*" + _DAYS
         + r"\s*(?:net(?:to|t)?|rein\s+netto|sans\s+escompte|ohne\s+abzug)\b",
@@ -65,7 +70,7 @@ _NET = (
     re.compile(r"(?P<days>\d{1,3})(?![\d.,]\d)\s*天(?:内)?(?:付款|支付|结算)"),
 )  # fmt: skip
 #: "30 days", all a labelled term may say.
-_BARE_DAYS = re.compile(r"^\s*(?P<days>\d{1,3})\s*" + _DAYS + r"(?:\W|$)", re.IGNORECASE)
+_BARE_DAYS = re.compile(r"(?<![\d.,])(?P<days>\d{1,3})\s*" + _DAYS + r"(?:\W|$)", re.IGNORECASE)
 #: Where one sentence of the terms ends and the next begins.
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[^\W\d_])")
 #: XRechnung's coded cash discount (CIUS rule BR-DE-18).
@@ -111,27 +116,26 @@ def read_terms(text: str | None, *, labelled: bool = False) -> Terms:
     a terms label, where "30 days" alone says enough."""
     if not text:
         return Terms()
-    if labelled and (bare := _BARE_DAYS.match(text)):
-        return Terms(_days(bare["days"]))
     if coded := _XRECHNUNG.search(text):
         basis = Decimal(coded["basis"]) if coded["basis"] else None
         rest = _XRECHNUNG.sub(" ", text)
-        return Terms(_net_days(rest), _percent(coded["percent"]), _days(coded["days"]), basis)
+        return Terms(_net_days(rest, labelled), _percent(coded["percent"]), _days(coded["days"]), basis)
     if slash := _SLASH_TERMS.search(text):
         return Terms(_days(slash["net"]), _percent(slash["percent"]), _days(slash["days"]))
     for pattern in _DISCOUNT:
         match = pattern.search(text)
-        if match and _DISCOUNT_WORD.search(text):
+        if match and _DISCOUNT_WORD.search(text) and not _NET_AFTER.match(text, match.end()):
             rest = text[: match.start()] + " " + text[match.end() :]
-            return Terms(_net_days(rest), _percent(match["percent"]), _days(match["days"]))
+            return Terms(_net_days(rest, labelled), _percent(match["percent"]), _days(match["days"]))
     if rate := _RATE_ONLY.search(text):
         rest = text[: rate.start()] + " " + text[rate.end() :]
-        return Terms(_net_days(rest), _percent(rate["percent"] or rate["percent2"]))
-    return Terms(_net_days(text))
+        return Terms(_net_days(rest, labelled), _percent(rate["percent"] or rate["percent2"]))
+    return Terms(_net_days(text, labelled))
 
 
-def _net_days(text: str) -> int | None:
-    for pattern in _NET:
+def _net_days(text: str, labelled: bool) -> int | None:
+    """The net period the words state; beside a terms label, a bare "30 days" too."""
+    for pattern in (*_NET, _BARE_DAYS) if labelled else _NET:
         if match := pattern.search(text):
             return _days(match["days"])
     return None
@@ -147,7 +151,7 @@ def terms_sentences(text: str, *, labelled: bool = False) -> str:
 
 #: Words that make "within 7 days" a payment's period rather than any other.
 _PAYMENT_WORD = re.compile(
-    r"pay|zahl|fällig|paiement|règlement|payable|betal|pago|pagamento|pagar|due\b|net(?:to|t)?\b|skonto|"
+    r"pay|zahl|fällig|paiement|règlement|payable|betal|pago|pagamento|pagar|\bdue\b|\bnet(?:to|t)?\b|skonto|"
     r"discount|escompte|sconto|付款|支付|支払",
     re.IGNORECASE,
 )
