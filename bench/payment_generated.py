@@ -102,7 +102,7 @@ def page(kind: str, truth: dict[str, object]) -> bytes:
         "Nordwind GmbH, Hafenstr. 4, 20457 Hamburg",
         f"{number} {random.Random(str(truth['iban'])).randrange(1000, 9999)}",
         f"{order}: {truth['purchase_order']}",
-        f"Total: {truth['total_amount']} EUR",
+        f"Total: {truth['total_amount']:.2f} EUR",
         f"{terms_label}: {terms.format(days=truth['payment_terms_days'])}",
         f"{holder}: Nordwind GmbH",
         f"IBAN: {_spaced(str(truth['iban']))}   BIC: {truth['bic']}",

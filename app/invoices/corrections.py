@@ -183,9 +183,20 @@ def reapply(invoice: Invoice, history: list[Correction]) -> None:
         _settle(invoice)
 
 
+#: Warnings about the document's two statements of a field disagreeing, settled once a person has
+#: corrected every field they name.
+_SETTLED_BY_CORRECTION = frozenset({"qr_text_mismatch", "xml_text_mismatch"})
+
+
 def _settle(invoice: Invoice) -> None:
     """Checks again, corrected fields certain, status worked out anew."""
     recheck(invoice)
-    for corrected in {correction.field for correction in invoice.corrections}:
-        invoice.confidence[corrected] = 1.0
+    corrected = {correction.field for correction in invoice.corrections}
+    for name in corrected:
+        invoice.confidence[name] = 1.0
+    invoice.warnings = [
+        warning
+        for warning in invoice.warnings
+        if not (warning.code in _SETTLED_BY_CORRECTION and warning.fields and set(warning.fields) <= corrected)
+    ]
     invoice.status = "needs_review" if invoice.needs_review() else "parsed"

@@ -4,7 +4,9 @@ Three codes are read: the Swiss QR-bill (Swiss Payment Standards, "SPC"), the EP
 credit transfer ("BCD") and the QR code of Chinese VAT e-invoices ("01,<type>,<code>,<number>,...").
 A code is exact (error-corrected, machine-written): its values fill their fields with confidence
 1.0. Where the printed text said otherwise, the code's value is used and a ``qr_text_mismatch``
-warning sends the invoice to review; a person decides which of the two is the document's.
+warning sends the invoice to review; a person decides which of the two is the document's. A
+payment code's amount is the amount to pay, which may be less than the total (a part paid before):
+it confirms or fills the total, and where it differs the total stays as printed, with the warning.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from app.parsing.model import CodeKind, DecodedCode, ExtractedInvoice, ParseWarning
+from app.parsing.model import Box, CodeKind, DecodedCode, ExtractedInvoice, ParseWarning
 from app.parsing.payment import iban_form, valid_bic, valid_reference
 from app.parsing.qr import PrintedCode
 
@@ -24,11 +26,15 @@ _COMPARED = (
     "iban",
     "payment_reference",
     "currency",
-    "total_amount",
     "subtotal",
     "invoice_number",
     "invoice_date",
 )
+#: A payment code's amount is what is left to pay: the total, unless part was paid before. It
+#: fills a missing total (less than certain), confirms an equal one, and never replaces another.
+AMOUNT_TO_PAY = "amount_to_pay"
+#: Confidence of a total taken from a payment code's amount, the text having printed none.
+TOTAL_FROM_AMOUNT_TO_PAY = 0.9
 #: Fields a code fills only where the text found nothing (the text may print a fuller name).
 _ONLY_WHEN_MISSING = ("buyer",)
 
@@ -56,7 +62,7 @@ def _swiss_qr_bill(lines: list[str]) -> Reading | None:
         return None
     fields: dict[str, object] = {"iban": iban_form(lines[3]), "account_holder": lines[5] or None}
     if amount := _amount(lines[18]):
-        fields["total_amount"] = amount
+        fields[AMOUNT_TO_PAY] = amount
     if lines[19] in ("CHF", "EUR"):
         fields["currency"] = lines[19]
     fields["buyer"] = lines[21] or None
@@ -77,7 +83,7 @@ def _epc(lines: list[str]) -> Reading | None:
     }
     amount = lines[7] if len(lines) > 7 else ""
     if match := re.fullmatch(r"EUR(\d{1,9}(?:\.\d{1,2})?)", amount):
-        fields["total_amount"], fields["currency"] = _amount(match.group(1)), "EUR"
+        fields[AMOUNT_TO_PAY], fields["currency"] = _amount(match.group(1)), "EUR"
     structured = lines[9] if len(lines) > 9 else ""
     unstructured = lines[10] if len(lines) > 10 else ""
     fields["payment_reference"] = valid_reference(structured) or structured or unstructured or None
@@ -121,21 +127,46 @@ def apply_codes(invoice: ExtractedInvoice, printed: list[PrintedCode]) -> None:
         for name, value in reading.fields.items():
             if value is None or (name in _ONLY_WHEN_MISSING and getattr(invoice, name) is not None):
                 continue
-            before = getattr(invoice, name)
-            if name in _COMPARED and before is not None and before != value and name not in differing:
-                differing.append(name)
-            setattr(invoice, name, value)
-            invoice.confidence[name] = 1.0
-            if before != value:  # the text's box showed another value, or none
-                invoice.sources[name] = code.box
+            if name == AMOUNT_TO_PAY:
+                name, settled = "total_amount", _settle_total(invoice, value, code.box)
+                if not settled:
+                    differing.append(name)
+                    continue
+            else:
+                before = getattr(invoice, name)
+                if name in _COMPARED and before is not None and before != value:
+                    differing.append(name)
+                _set(invoice, name, value, 1.0, code.box)
             filled.append(name)
         invoice.codes.append(DecodedCode(kind=reading.kind, source=code.box, fields=filled, values=reading.values))
     if differing:
+        names = list(dict.fromkeys(differing))
         invoice.warnings.append(
             ParseWarning(
                 code="qr_text_mismatch",
                 message="The QR code and the printed text differ in: "
-                + ", ".join(differing)
-                + ". The code's values were used; please check the document.",
+                + ", ".join(names)
+                + ". The code's values were used, but for an amount to pay, which leaves the total as printed; "
+                "please check the document.",
+                fields=names,
             )
         )
+
+
+def _set(invoice: ExtractedInvoice, name: str, value: object, confidence: float, box: Box) -> None:
+    if getattr(invoice, name) != value:  # the text's box showed another value, or none
+        invoice.sources[name] = box
+    setattr(invoice, name, value)
+    invoice.confidence[name] = confidence
+
+
+def _settle_total(invoice: ExtractedInvoice, amount: object, box: Box) -> bool:
+    """A payment code's amount against the total: fills a missing one, confirms an equal one;
+    False when they differ (the total stays as printed)."""
+    if invoice.total_amount is None:
+        _set(invoice, "total_amount", amount, TOTAL_FROM_AMOUNT_TO_PAY, box)
+        return True
+    if invoice.total_amount == amount:
+        invoice.confidence["total_amount"] = 1.0
+        return True
+    return False

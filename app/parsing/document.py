@@ -142,6 +142,7 @@ def _disagreements(xml: ExtractedInvoice, visible: ExtractedInvoice) -> list[Par
             message="The embedded XML and the visible invoice differ in: "
             + ", ".join(differing)
             + ". The XML was used.",
+            fields=differing,
         )
     ]
 

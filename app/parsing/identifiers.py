@@ -82,4 +82,6 @@ def check_identifiers(invoice: ExtractedInvoice) -> None:
         if value is None or not fails(value):
             continue
         invoice.confidence[name] = min(invoice.confidence.get(name, 1.0), UNSURE)
-        invoice.warnings.append(ParseWarning(code=code, message=f"{message}: please check it against the document."))
+        invoice.warnings.append(
+            ParseWarning(code=code, message=f"{message}: please check it against the document.", fields=[name])
+        )

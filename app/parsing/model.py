@@ -65,6 +65,7 @@ class LineItem(BaseModel):
 class ParseWarning(BaseModel):
     code: str
     message: str
+    fields: list[str] = Field(default_factory=list, description="the fields it is about, where it names some")
 
 
 CodeKind = Literal["swiss_qr_bill", "epc_qr", "fapiao_qr"]

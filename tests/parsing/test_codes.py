@@ -10,6 +10,7 @@ from decimal import Decimal
 import pypdfium2 as pdfium
 import pytest
 import segno
+from fastapi.testclient import TestClient
 from PIL import Image
 from qrbill import QRBill
 from reportlab.lib.pagesizes import A4
@@ -72,7 +73,7 @@ def test_the_three_codes_are_read() -> None:
     swiss = read_code(SWISS)
     assert swiss is not None and swiss.kind == "swiss_qr_bill"
     assert swiss.fields["iban"] == "CH4431999123000889012"
-    assert (swiss.fields["total_amount"], swiss.fields["currency"]) == (Decimal("3748.37"), "CHF")
+    assert (swiss.fields["amount_to_pay"], swiss.fields["currency"]) == (Decimal("3748.37"), "CHF")
     assert swiss.fields["payment_reference"] == "210000000003139471430009017"
     assert (swiss.fields["account_holder"], swiss.fields["buyer"]) == ("Alpenblick Treuhand AG", "Bäckerei Huber GmbH")
     epc = read_code(EPC)
@@ -109,11 +110,32 @@ def test_an_epc_code_fills_the_payment_fields_exactly(vector: bool) -> None:
 def test_a_swiss_qr_bill_that_disagrees_with_the_text_needs_review() -> None:
     lines = ["Alpenblick Treuhand AG", "Rechnung Nr. 2024-0412", "Datum 12.04.2024", "Total CHF 3'784.37"]
     invoice = parse_document(invoice_with_code(SWISS, lines, vector=True))
-    assert invoice.total_amount == Decimal("3748.37")  # the code's amount, not the misprinted one
+    # the code's amount is what is left to pay: it does not replace the printed total, it is flagged
+    assert invoice.total_amount == Decimal("3784.37")
     assert invoice.payment_reference == "210000000003139471430009017"
     mismatch = [warning for warning in invoice.warnings if warning.code == "qr_text_mismatch"]
-    assert mismatch and "total_amount" in mismatch[0].message
+    assert mismatch and mismatch[0].fields == ["total_amount"]
     assert invoice.needs_review()
+
+
+def test_a_code_fills_a_total_the_text_did_not_give_and_confirms_an_equal_one() -> None:
+    missing = parse_document(invoice_with_code(SWISS, ["Alpenblick Treuhand AG", "Rechnung Nr. 7"], vector=True))
+    assert missing.total_amount == Decimal("3748.37") and missing.confidence["total_amount"] < 1
+    lines = ["Alpenblick Treuhand AG", "Rechnung Nr. 7", "Total CHF 3'748.37"]
+    equal = parse_document(invoice_with_code(SWISS, lines, vector=True))
+    assert equal.confidence["total_amount"] == 1.0
+    assert "qr_text_mismatch" not in [warning.code for warning in equal.warnings]
+
+
+def test_correcting_the_field_a_code_disagreed_on_settles_it(client: TestClient) -> None:
+    lines = ["Alpenblick Treuhand AG", "Rechnung Nr. 2024-0412", "Datum 12.04.2024", "Total CHF 3'784.37"]
+    pdf = invoice_with_code(SWISS, lines, vector=True)
+    invoice = client.post("/api/v2/invoices/parse", files={"file": ("bill.pdf", pdf, "application/pdf")}).json()
+    assert "qr_text_mismatch" in [warning["code"] for warning in invoice["warnings"]]
+    fixed = client.patch(f"/api/v2/invoices/{invoice['id']}/fields/total_amount", json={"value": "3748.37"}).json()
+    assert "qr_text_mismatch" not in [warning["code"] for warning in fixed["warnings"]]
+    other = client.patch(f"/api/v2/invoices/{invoice['id']}/fields/buyer", json={"value": "Huber"}).json()
+    assert "qr_text_mismatch" not in [warning["code"] for warning in other["warnings"]]  # it stays settled
 
 
 def test_codes_are_read_off_a_scan() -> None:
