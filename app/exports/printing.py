@@ -23,7 +23,7 @@ async def print_invoices(
     within what the session holds (500 listings of one 20 MB original were 10 GB)."""
     loaded: dict[str, PrintItem] = {}
     for invoice_id in dict.fromkeys(ids):
-        invoice = await invoices.get_invoice(store=store, session=session, invoice_id=invoice_id)
+        invoice = await invoices.load_invoice(store=store, session=session, invoice_id=invoice_id)
         inputs = await invoices.load_inputs(store=store, session=session, invoice_id=invoice_id)
         loaded[invoice_id] = PrintItem(invoice=invoice, original=inputs.document)
     items = [loaded[invoice_id] for invoice_id in ids]

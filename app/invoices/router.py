@@ -195,7 +195,10 @@ async def reprocess_invoice(
         if parts and not bytes(parts[0].data).strip():
             raise AppError("empty_file", "The 'ocr' part is empty.", field="ocr")
         ocr = bytes(parts[0].data) if parts else None
-    return await service.reprocess_invoice(parser=parser, store=store, session=session, invoice_id=invoice_id, ocr=ocr)
+    invoice = await service.reprocess_invoice(
+        parser=parser, store=store, session=session, invoice_id=invoice_id, ocr=ocr
+    )
+    return await service.with_duplicate_flag(invoice, store=store, session=session)
 
 
 @router.patch("/{invoice_id}/fields/{field}", response_model=Invoice)
@@ -206,9 +209,10 @@ async def correct_field(
     what is expected; 404 `unknown_field` for a field that cannot be corrected), the document's
     checks run again, the field's confidence becomes 1.0, the status is recomputed (an approved
     invoice needs approving again) and the change is recorded in `corrections`."""
-    return await service.correct_field(
+    invoice = await service.correct_field(
         store=store, session=session, invoice_id=invoice_id, field=field, value=body.value
     )
+    return await service.with_duplicate_flag(invoice, store=store, session=session)
 
 
 @router.delete("/{invoice_id}", status_code=status.HTTP_204_NO_CONTENT, response_class=Response)

@@ -152,10 +152,17 @@ def _not_found(invoice_id: str) -> AppError:
 
 async def get_invoice(*, store: SessionStore, session: Session, invoice_id: str) -> Invoice:
     """One invoice, with ``possible_duplicate`` worked out against the rest of the session."""
+    return await with_duplicate_flag(
+        await load_invoice(store=store, session=session, invoice_id=invoice_id), store=store, session=session
+    )
+
+
+async def load_invoice(*, store: SessionStore, session: Session, invoice_id: str) -> Invoice:
+    """One invoice as stored, without reading the rest of the session (``possible_duplicate`` unset)."""
     record = await store.load(session.id, invoice_id)
     if record is None:
         raise _not_found(invoice_id)
-    return await with_duplicate_flag(records.fresh(record), store=store, session=session)
+    return records.fresh(record)
 
 
 async def with_duplicate_flag(invoice: Invoice, *, store: SessionStore, session: Session) -> Invoice:
