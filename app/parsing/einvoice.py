@@ -372,7 +372,8 @@ def _terms(descriptions: Iterable[str | None]) -> dict[str, object]:
 
 def _cii_payment(settlement: Element | None, agreement: Element | None) -> dict[str, object]:
     """BG-16/BG-17 (the first credit transfer account), BT-83, BT-20 with its discount terms, BT-13."""
-    means = _element(settlement, "SpecifiedTradeSettlementPaymentMeans")
+    every = settlement.findall(_path("SpecifiedTradeSettlementPaymentMeans")) if settlement is not None else []
+    means = _with_account(every, "PayeePartyCreditorFinancialAccount")
     account = _element(means, "PayeePartyCreditorFinancialAccount")
     institution = _element(means, "PayeeSpecifiedCreditorFinancialInstitution")
     terms = settlement.findall(_path("SpecifiedTradePaymentTerms")) if settlement is not None else []
@@ -388,8 +389,11 @@ def _cii_payment(settlement: Element | None, agreement: Element | None) -> dict[
         if discount is None:
             continue
         days = _text(discount, "BasisPeriodMeasure")
-        fields["cash_discount_percent"] = _decimal(_text(discount, "CalculationPercent"))
-        fields["cash_discount_days"] = int(days) if days and days.isdigit() else fields["cash_discount_days"]
+        percent = _decimal(_text(discount, "CalculationPercent"))
+        if percent is not None and 0 < percent < 100:
+            fields["cash_discount_percent"] = percent
+        if days and days.isdigit():
+            fields["cash_discount_days"] = int(days)
         fields["cash_discount_amount"] = _money(discount, "ActualDiscountAmount") or fields["cash_discount_amount"]
     fields["payment_reference"] = _text(settlement, "PaymentReference")
     fields["purchase_order"] = _text(agreement, "BuyerOrderReferencedDocument/IssuerAssignedID")
@@ -398,8 +402,7 @@ def _cii_payment(settlement: Element | None, agreement: Element | None) -> dict[
 
 def _ubl_payment(root: Element) -> dict[str, object]:
     """PaymentMeans (the first with a payee account), PaymentID, PaymentTerms/Note, OrderReference."""
-    means = root.findall(_path("PaymentMeans"))
-    chosen = next((m for m in means if _element(m, "PayeeFinancialAccount") is not None), means[0] if means else None)
+    chosen = _with_account(root.findall(_path("PaymentMeans")), "PayeeFinancialAccount")
     account = _element(chosen, "PayeeFinancialAccount")
     branch = _element(account, "FinancialInstitutionBranch")
     fields = _account(
@@ -412,6 +415,11 @@ def _ubl_payment(root: Element) -> dict[str, object]:
     fields["payment_reference"] = _text(chosen, "PaymentID")
     fields["purchase_order"] = _text(root, "OrderReference/ID")
     return fields
+
+
+def _with_account(means: list[Element], account: str) -> Element | None:
+    """The first payment means naming a payee account (a credit transfer), else the first."""
+    return next((m for m in means if _element(m, account) is not None), means[0] if means else None)
 
 
 def _set_payment(invoice: ExtractedInvoice, fields: dict[str, object]) -> None:

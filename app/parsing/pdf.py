@@ -68,7 +68,7 @@ def read_text(data: bytes, *, max_pages: int) -> PdfText:
         for index in range(page_count):
             page = _page(document, index)
             pages.append(group_lines(page_words(page), index))
-            if index in searched:
+            if index in searched and pages[-1]:  # a scan's codes are read beside its OCR (read_codes)
                 codes += codes_on(page, index)
             page.close()
         return PdfText(pages=pages, embedded_xml=embedded_xml(document), codes=tuple(codes))

@@ -26,14 +26,17 @@ MIN_CODE_POINTS = 36.0
 MAX_CODE_POINTS = 300.0
 #: Pictures decoded per page at most (a page of product photos is not searched picture by picture).
 MAX_PICTURES = 8
-#: A picture's pixels beyond this are not decoded (a code is found in far fewer).
-MAX_PICTURE_PIXELS = 25_000_000
+#: A picture of more pixels is not decoded whole (a 600 dpi scan): the page is rendered instead.
+MAX_PICTURE_PIXELS = 12_000_000
 #: Small square paths that make a page worth rendering (a code drawing each module as a square):
 #: the smallest QR code has over a hundred dark modules, each 0.5 to 6 points wide when printed.
 MIN_MODULES = 100
 MIN_MODULE_POINTS, MAX_MODULE_POINTS = 0.5, 6.0
-#: Render scale (72 dpi × 2 = 144 dpi): a 2 cm code of 33 modules gets over 3 pixels per module.
-RENDER_SCALE = 2.0
+#: Render scale (72 dpi × 2 = 144 dpi): a 2 cm code of 33 modules gets over 3 pixels per module;
+#: a page whose pictures are too large to decode whole (a fine scan) is rendered at 200 dpi.
+RENDER_SCALE, SCAN_RENDER_SCALE = 2.0, 200 / 72
+#: The longest side of a page's rendering (a poster-sized page is rendered smaller).
+MAX_RENDER_SIDE = 4000
 
 
 @dataclass(frozen=True)
@@ -51,13 +54,35 @@ def pages_to_search(page_count: int) -> list[int]:
 
 
 def codes_on(page: pdfium.PdfPage, index: int) -> list[PrintedCode]:
-    """The QR codes on one page: in its pictures, else (when its paths may draw one) in its rendering."""
+    """The QR codes on one page: in its pictures, else (when its paths may draw one, or a picture is
+    too large to decode whole) in its rendering. A page pdfium or the decoder cannot take gives no
+    codes rather than failing the document: the codes only confirm and complete what is read."""
+    try:
+        return _codes_on(page, index)
+    except (pdfium.PdfiumError, ValueError, OSError, RuntimeError):
+        return []
+
+
+def _codes_on(page: pdfium.PdfPage, index: int) -> list[PrintedCode]:
     pictures, vector = _look_over(page)
-    found = [code for picture in pictures for code in _in_picture(picture, index, page.get_height())]
-    if found or not vector:
+    oversized = [picture for picture in pictures if _pixels(picture) > MAX_PICTURE_PIXELS]
+    found = [
+        code
+        for picture in pictures
+        if picture not in oversized
+        for code in _in_picture(picture, index, page.get_height())
+    ]
+    if found or not (vector or oversized):
         return found
-    image = page.render(scale=RENDER_SCALE, grayscale=True).to_pil()
-    return _decoded(image, index, Scale(RENDER_SCALE, 0.0, 0.0))
+    width, height = page.get_size()
+    scale = min(SCAN_RENDER_SCALE if oversized else RENDER_SCALE, MAX_RENDER_SIDE / max(width, height, 1.0))
+    image = page.render(scale=scale, grayscale=True).to_pil()
+    return _decoded(image, index, Scale(scale, 0.0, 0.0))
+
+
+def _pixels(picture: pdfium.PdfImage) -> int:
+    width, height = picture.get_px_size()
+    return int(width) * int(height)
 
 
 def _look_over(page: pdfium.PdfPage) -> tuple[list[pdfium.PdfImage], bool]:
@@ -79,12 +104,7 @@ def _look_over(page: pdfium.PdfPage) -> tuple[list[pdfium.PdfImage], bool]:
 
 def _in_picture(picture: pdfium.PdfImage, index: int, page_height: float) -> list[PrintedCode]:
     left, _, right, top = picture.get_bounds()
-    try:
-        image = picture.get_bitmap(render=False).to_pil()
-    except (pdfium.PdfiumError, ValueError, OSError):  # an image filter pdfium cannot decode
-        return []
-    if image.width * image.height > MAX_PICTURE_PIXELS:
-        return []
+    image = picture.get_bitmap(render=False).to_pil()
     return _decoded(image, index, Scale(image.width / (right - left), left, page_height - top))
 
 

@@ -152,3 +152,9 @@ def test_a_scan_s_code_settles_the_fields_its_ocr_read() -> None:
     assert invoice.invoice_number == "12345678" and invoice.subtotal == Decimal("1234.56")
     assert [code.kind for code in invoice.codes] == ["fapiao_qr"]
     assert "qr_text_mismatch" in [warning.code for warning in invoice.warnings]  # the OCR read 12345670
+
+
+def test_a_fine_scan_too_large_to_decode_whole_is_searched_in_its_rendering() -> None:
+    fine = scan_of(invoice_with_code(EPC, ["Muster GmbH"], vector=False), dpi=600)  # 35 megapixels
+    (code,) = read_codes(fine, max_pages=5)
+    assert code.text == EPC and abs(code.box.x0 - AT[0]) < 4

@@ -36,6 +36,9 @@ def text_pdf(lines: list[str]) -> bytes:
         ("Zahlbar innerhalb 14 Tagen ohne Abzug", Terms(days=14)),
         ("2 % Skonto bei Zahlung innerhalb 10 Tagen, 30 Tage netto", Terms(30, Decimal(2), 10)),
         ("2/10 net 30", Terms(30, Decimal(2), 10)),
+        ("14 Tage 2 % Skonto, 30 Tage netto", Terms(30, Decimal(2), 14)),  # the net period is not the discount's
+        ("Zahlbar innerhalb 30 Tagen; 2 % Skonto innerhalb 10 Tagen", Terms(30, Decimal(2), 10)),
+        ("Summe Netto 250 EUR", Terms()),
         ("#SKONTO#TAGE=14#PROZENT=2.25#BASISBETRAG=200.00#", Terms(None, Decimal("2.25"), 14, Decimal("200.00"))),
         ("Règlement à 45 jours", Terms(days=45)),
         ("请于30天内付款", Terms(days=30)),
@@ -181,6 +184,7 @@ def test_a_reference_is_what_the_label_names(lines: list[str], reference: str | 
     [
         "Mitarbeiterrabatt 5% -0,06 A",  # a receipt's staff discount is no payment term
         "Monthly maintenance notified within 7 days",  # a period, but not a payment's
+        "Internet orders: returns within 14 days",
         "Payment Terms:   Credit to: R Smith, ASB 12 3014 0578982 52",  # another label's value
     ],
 )
