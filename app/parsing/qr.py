@@ -9,7 +9,10 @@ slip or an e-invoice's code stands on one of them.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from ctypes import c_float
 from dataclasses import dataclass
+from itertools import islice
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -24,6 +27,9 @@ PAGES_FROM_EACH_END = 2
 MIN_CODE_POINTS = 36.0
 #: The largest a printed code is drawn (points): a larger square path is a frame, not a code.
 MAX_CODE_POINTS = 300.0
+#: Objects of a page looked at, at most (a dense page of text has a few thousand), and how deep
+#: into form XObjects (pages composed of other pages).
+MAX_OBJECTS, MAX_FORM_DEPTH = 50_000, 3
 #: Pictures decoded per page at most (a page of product photos is not searched picture by picture).
 MAX_PICTURES = 8
 #: A picture of more pixels is not decoded whole (a 600 dpi scan): the page is rendered instead.
@@ -86,20 +92,45 @@ def _pixels(picture: pdfium.PdfImage) -> int:
 
 
 def _look_over(page: pdfium.PdfPage) -> tuple[list[pdfium.PdfImage], bool]:
-    """In one pass over the page's objects: the pictures large enough to be a code, and whether its
-    paths may draw one (a square path of a code's size, or many small squares, a path per module)."""
+    """In one pass over the page's objects (through pdfium's C calls: wrapping each object in Python
+    costs seconds on a page of millions), the pictures large enough to be a code, and whether its
+    paths may draw one (a square path of a code's size, or many small squares, a path per module).
+    Only the first MAX_OBJECTS are looked at: no invoice page holds more."""
     pictures: list[pdfium.PdfImage] = []
     modules, vector = 0, False
-    for item in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH), max_depth=4):
-        left, bottom, right, top = item.get_bounds()
+    for raw, kind in islice(_objects(page.raw, count=pdfium_c.FPDFPage_CountObjects, level=0), MAX_OBJECTS):
+        if kind not in (pdfium_c.FPDF_PAGEOBJ_IMAGE, pdfium_c.FPDF_PAGEOBJ_PATH):
+            continue
+        left, bottom, right, top = _bounds(raw)
         width, height = right - left, top - bottom
-        if isinstance(item, pdfium.PdfImage):
+        if kind == pdfium_c.FPDF_PAGEOBJ_IMAGE:
             if width >= MIN_CODE_POINTS and height >= MIN_CODE_POINTS and len(pictures) < MAX_PICTURES:
-                pictures.append(item)
+                pictures.append(pdfium.PdfObject(raw, page=page, pdf=page.pdf))
         elif not vector and abs(width - height) <= 0.05 * max(width, height):
             modules += MIN_MODULE_POINTS <= width <= MAX_MODULE_POINTS
             vector = MIN_CODE_POINTS <= width <= MAX_CODE_POINTS or modules >= MIN_MODULES
     return pictures, vector
+
+
+def _objects(parent: object, *, count: Callable[..., int], level: int) -> Iterator[tuple[object, int]]:
+    """The raw page objects under ``parent`` (the page, or a form XObject), with their types,
+    descending into forms up to MAX_FORM_DEPTH."""
+    get = pdfium_c.FPDFPage_GetObject if level == 0 else pdfium_c.FPDFFormObj_GetObject
+    for index in range(max(count(parent), 0)):
+        raw = get(parent, index)
+        if not raw:
+            continue
+        kind = pdfium_c.FPDFPageObj_GetType(raw)
+        yield raw, kind
+        if kind == pdfium_c.FPDF_PAGEOBJ_FORM and level < MAX_FORM_DEPTH:
+            yield from _objects(raw, count=pdfium_c.FPDFFormObj_CountObjects, level=level + 1)
+
+
+def _bounds(raw: object) -> tuple[float, float, float, float]:
+    left, bottom, right, top = c_float(), c_float(), c_float(), c_float()
+    if not pdfium_c.FPDFPageObj_GetBounds(raw, left, bottom, right, top):
+        return 0.0, 0.0, 0.0, 0.0
+    return left.value, bottom.value, right.value, top.value
 
 
 def _in_picture(picture: pdfium.PdfImage, index: int, page_height: float) -> list[PrintedCode]:
