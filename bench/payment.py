@@ -104,6 +104,7 @@ def _printed(value: str, page_text: str) -> bool:
 class Score:
     entry: str
     input_format: str
+    source: str
     right: dict[str, bool] = field(default_factory=dict)  # field -> right, for truth values
     wrong: list[str] = field(default_factory=list)  # fields given a value the XML does not state
     misses: list[str] = field(default_factory=list)
@@ -121,7 +122,7 @@ def _xml_of(entry: Entry, by_group: dict[str, Entry]) -> bytes | None:
 
 def score(job: tuple[Entry, bytes | None]) -> Score:
     entry, xml = job
-    result = Score(entry.name, entry.input_format)
+    result = Score(entry.name, entry.input_format, entry.source)
     if xml is None:
         return result
     truth = xml_truth(xml)
@@ -162,6 +163,15 @@ def run(*, show_misses: bool, jobs: int = 2) -> None:
             wrong = sum(name in r.wrong for r in group)
             share = f"{100 * sum(oks) / len(oks):5.1f}%" if oks else "    -"
             print(f"  {input_format:10s} {name:18s} {sum(oks):3d}/{len(oks):<3d} {share} {wrong:6d}")
+    print("  per source (hand-written rules, nothing fitted: the nearest to an unseen-layout figure):")
+    by_source: dict[tuple[str, str], list[Score]] = defaultdict(list)
+    for result in results:
+        by_source[(result.input_format, result.source)].append(result)
+    for (input_format, source), group in sorted(by_source.items()):
+        oks = [ok for r in group for ok in r.right.values()]
+        wrong = sum(len(r.wrong) for r in group)
+        share = f"{100 * sum(oks) / len(oks):5.1f}%" if oks else "    -"
+        print(f"  {input_format:10s} {source:28.28s} {sum(oks):3d}/{len(oks):<3d} {share} {wrong:6d}")
     if show_misses:
         for result in results:
             for miss in result.misses:
