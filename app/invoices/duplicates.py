@@ -17,7 +17,7 @@ Fingerprint = tuple[str, ...]
 
 
 def _plain(text: str) -> str:
-    """Letters and digits only, case folded: "ACME GmbH." and "Acme GmbH" are one vendor."""
+    """Letters and digits only, case folded: "Nordwind GmbH." and "NORDWIND GmbH" are one vendor."""
     return re.sub(r"[\W_]+", "", text.casefold())
 
 
