@@ -8,6 +8,7 @@ corrected into a copy of another is flagged the next time it is looked at. The e
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 
@@ -16,6 +17,7 @@ from app.invoices.schemas import Invoice
 Fingerprint = tuple[str, ...]
 
 
+@functools.lru_cache(maxsize=65_536)
 def _plain(text: str) -> str:
     """Letters and digits only, case folded: "Nordwind GmbH." and "NORDWIND GmbH" are one vendor."""
     return re.sub(r"[\W_]+", "", text.casefold())
@@ -32,6 +34,20 @@ def fingerprints(invoice: Invoice) -> Iterator[Fingerprint]:
     for kind, party in (("tax_id", invoice.vendor_tax_id), ("vendor", invoice.vendor)):
         if party and _plain(party):
             yield (kind, _plain(party), number, total)
+
+
+def original_of(invoice: Invoice, invoices: Iterable[Invoice]) -> str | None:
+    """The id of the first of ``invoices`` (oldest first) that ``invoice`` repeats, looking only at
+    those that came before it (what ``flag`` would set on it, without copying any invoice)."""
+    marks = set(fingerprints(invoice))
+    if not marks:
+        return None
+    for earlier in invoices:
+        if earlier.id == invoice.id:
+            return None
+        if marks.intersection(fingerprints(earlier)):
+            return earlier.id
+    return None
 
 
 def flag(invoices: Iterable[Invoice]) -> list[Invoice]:

@@ -166,12 +166,11 @@ async def load_invoice(*, store: SessionStore, session: Session, invoice_id: str
 
 
 async def with_duplicate_flag(invoice: Invoice, *, store: SessionStore, session: Session) -> Invoice:
-    """``invoice`` with ``possible_duplicate`` worked out against the rest of the session."""
+    """``invoice`` with ``possible_duplicate`` worked out against the invoices before it."""
     if next(duplicates.fingerprints(invoice), None) is None:
         return invoice
-    flagged = await session_invoices(store=store, session=session)
-    found = next((other for other in flagged if other.id == invoice.id), None)
-    return invoice.model_copy(update={"possible_duplicate": found.possible_duplicate if found else None})
+    stored = (records.shared(record) for record in await store.load_all(session.id))
+    return invoice.model_copy(update={"possible_duplicate": duplicates.original_of(invoice, stored)})
 
 
 async def session_invoices(*, store: SessionStore, session: Session) -> list[Invoice]:
