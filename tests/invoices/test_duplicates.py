@@ -49,3 +49,33 @@ def test_copies_within_one_bulk_upload(client: TestClient) -> None:
     first, second = (result["invoice"] for result in response.json()["results"])
     flags = {first["possible_duplicate"], second["possible_duplicate"]}
     assert flags == {None, first["id"]} or flags == {None, second["id"]}
+
+
+def test_one_invoice_s_original_is_what_flagging_the_session_gives() -> None:
+    from datetime import UTC, datetime
+    from decimal import Decimal
+
+    from app.invoices.duplicates import flag, original_of
+    from app.invoices.schemas import Invoice
+
+    def made(index: int, vendor: str, number: str, total: str, sha: str | None = None) -> Invoice:
+        return Invoice(
+            input_format="pdf_text",
+            id=f"inv_{index}",
+            vendor=vendor,
+            invoice_number=number,
+            total_amount=Decimal(total),
+            document_sha256=sha,
+            parsed_timestamp=datetime.now(UTC),
+        )
+
+    session = [
+        made(0, "Nordwind GmbH", "R-1", "10.00", "aa"),
+        made(1, "Nordwind GmbH.", "r 1", "10.0"),  # the same vendor, number and total, written otherwise
+        made(2, "Südwind AG", "R-1", "10.00"),
+        made(3, "Other", "X", "1.00", "aa"),  # the same file
+        made(4, "Südwind AG", "R-2", "10.00"),
+    ]
+    flagged = flag(session)
+    assert [invoice.possible_duplicate for invoice in flagged] == [None, "inv_0", None, "inv_0", None]
+    assert [original_of(invoice, session) for invoice in session] == [i.possible_duplicate for i in flagged]
